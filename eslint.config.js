@@ -23,7 +23,22 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['fastify', '@fastify/*', 'ws', 'better-sqlite3', 'pg', 'ioredis', 'pino', '**/store/**', '**/bus/**', '**/http/**', '**/ws/**'], message: 'core talks to ports only' },
+            {
+              group: [
+                'fastify',
+                '@fastify/*',
+                'ws',
+                'better-sqlite3',
+                'pg',
+                'ioredis',
+                'pino',
+                '**/store/**',
+                '**/bus/**',
+                '**/http/**',
+                '**/ws/**',
+              ],
+              message: 'core talks to ports only',
+            },
           ],
         },
       ],

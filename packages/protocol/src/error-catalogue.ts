@@ -1,0 +1,50 @@
+/**
+ * The one error catalogue of OmeChat. Every error that crosses the wire (HTTP or WebSocket) has a
+ * stable code from this table; clients switch on `code`, never on `message`.
+ * Every code must be documented in docs/errors.md (a test checks it).
+ */
+export const ERROR_CATALOGUE = {
+  // Input
+  INVALID_INPUT: { status: 400, message: 'The request does not match the expected shape.' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the request body as application/json.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  USERNAME_INVALID: {
+    status: 400,
+    message: "Usernames are 3-32 characters: letters, digits, spaces, and . _ - ' only.",
+  },
+  USERNAME_TAKEN: { status: 409, message: 'This username is already taken.' },
+  AGE_INVALID: { status: 400, message: 'Age must be a whole number from 13 to 120.' },
+  TOLERANCE_INVALID: { status: 400, message: 'Tolerance must be a whole number from 0 to 5.' },
+  // Authentication
+  INVALID_CREDENTIALS: { status: 401, message: 'Username or secret is wrong.' },
+  UNAUTHENTICATED: { status: 401, message: 'Missing, malformed, revoked or unknown access token.' },
+  FORBIDDEN: { status: 403, message: 'You may not do this.' },
+  ACCOUNT_BANNED: { status: 403, message: 'This account is banned.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a moment and try again.' },
+  // Resources
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'There is no such route.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
+  CLIENT_NOT_FOUND: { status: 404, message: 'No such client on this account.' },
+  // Chats and messaging
+  CHAT_NOT_FOUND: { status: 404, message: 'No such chat, or it has ended.' },
+  NOT_IN_CHAT: { status: 403, message: 'You share no chat with that user.' },
+  BUNDLE_NOT_FOUND: { status: 404, message: 'That device has no prekey bundle.' },
+  ALREADY_IN_CHAT: { status: 409, message: 'You are already in a chat; leave it or press next first.' },
+  INVITATION_NOT_FOUND: { status: 404, message: 'No such invitation, or it has expired.' },
+  // WebSocket
+  AUTH_REQUIRED: { status: 401, message: 'Authenticate with an auth frame first.' },
+  AUTH_TIMEOUT: { status: 401, message: 'No auth frame arrived in time.' },
+  ALREADY_AUTHENTICATED: { status: 409, message: 'This connection is already authenticated.' },
+  INVALID_FRAME: { status: 400, message: 'The frame is not valid.' },
+  FRAME_TOO_LARGE: { status: 413, message: 'The frame is too large.' },
+  SLOW_CONSUMER: { status: 503, message: 'The connection could not keep up and was closed.' },
+  // Server
+  SERVICE_BUSY: { status: 503, message: 'The server is busy. Try again shortly.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on the server.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];

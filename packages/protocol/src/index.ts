@@ -1,0 +1,6 @@
+export * from './error-catalogue.js';
+export * from './omechat-error.js';
+export * from './common-schemas.js';
+export * from './username.js';
+export * from './account-schemas.js';
+export * from './parse-input.js';

@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig } from '../config.js';
+import { startServer } from '../main.js';
+
+const USAGE = `Usage: omechat <command>
+
+Commands:
+  serve      Start the OmeChat server (configuration from environment variables; see docs/operations.md)
+  help       Show this help
+`;
+
+/** The `omechat` command line. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [command = 'help'] = argv;
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`omechat: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function serve(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const server = await startServer(config);
+  process.stdout.write(`OmeChat is running at ${server.url} (data in ${config.DATA_DIR})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  server.logger.info('shutting down');
+  await server.close();
+  return 0;
+}

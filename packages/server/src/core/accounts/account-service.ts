@@ -1,0 +1,177 @@
+import {
+  AgeSchema,
+  OmeChatError,
+  normalizeUsername,
+  usernameKey,
+  type ClientInfo,
+  type CreateAccountResponse,
+  type CreateClientResponse,
+  type AccountInfo,
+} from '@omechat/protocol';
+import type { Clock } from '../../ports/clock.js';
+import type { RateLimiter } from '../../ports/rate-limiter.js';
+import type { SecretHasher } from '../../ports/secret-hasher.js';
+import type { AccountStore } from '../../ports/store.js';
+import { dayString } from '../day-string.js';
+import { randomAlphanumeric, randomHash } from '../random-string.js';
+import { digestsEqual, tokenHash } from '../token-hash.js';
+
+export interface AccountLimits {
+  signupsPerNetworkPerHour: number;
+  loginsPerAccountPer15Min: number;
+  loginsPerNetworkPerMinute: number;
+}
+
+export const DEFAULT_ACCOUNT_LIMITS: AccountLimits = {
+  signupsPerNetworkPerHour: 30,
+  loginsPerAccountPer15Min: 10,
+  loginsPerNetworkPerMinute: 30,
+};
+
+/** Who is calling, once an access token checked out. */
+export interface Principal {
+  user_hash: string;
+  client_hash: string;
+}
+
+export interface AccountServiceDeps {
+  store: AccountStore;
+  hasher: SecretHasher;
+  clock: Clock;
+  limiter: RateLimiter;
+  limits?: Partial<AccountLimits>;
+  /** Called after an account is deleted, so other parts (chats, queue, sockets) drop it too. */
+  onAccountDeleted?: (user_hash: string) => void | Promise<void>;
+  onClientRevoked?: (principal: Principal) => void | Promise<void>;
+}
+
+const SECRET_LENGTH = 64;
+const TOKEN_LENGTH = 64;
+
+/** Accounts and clients (DESIGN §4): sign-up, sign-in of a device, token checks, revocation, deletion. */
+export class AccountService {
+  private readonly limits: AccountLimits;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly deps: AccountServiceDeps) {
+    this.limits = { ...DEFAULT_ACCOUNT_LIMITS, ...deps.limits };
+  }
+
+  async createAccount(
+    input: { username: string; age: unknown },
+    networkHash: string,
+  ): Promise<CreateAccountResponse> {
+    const username = normalizeUsername(input.username);
+    if (!username) throw new OmeChatError('USERNAME_INVALID');
+    const age = AgeSchema.safeParse(input.age);
+    if (!age.success) throw new OmeChatError('AGE_INVALID');
+    await this.throttle(`signup:net:${networkHash}`, this.limits.signupsPerNetworkPerHour, 3_600_000);
+
+    const key = usernameKey(username);
+    if (await this.deps.store.getUserByUsernameKey(key)) throw new OmeChatError('USERNAME_TAKEN');
+    const secret = randomAlphanumeric(SECRET_LENGTH);
+    const user_hash = randomHash();
+    const secret_hash = await this.deps.hasher.hash(secret);
+    const created = await this.deps.store.createUser({
+      user_hash,
+      username,
+      username_key: key,
+      secret_hash,
+      age_at_signup: age.data,
+      created_at: this.deps.clock.now(),
+      last_seen_day: null,
+    });
+    // The unique index decides races between two sign-ups of the same name.
+    if (!created) throw new OmeChatError('USERNAME_TAKEN');
+    return { user_hash, secret, username, age: age.data };
+  }
+
+  async addClient(
+    input: { username: string; secret: string; label?: string | undefined },
+    networkHash: string,
+  ): Promise<CreateClientResponse> {
+    await this.throttle(`login:net:${networkHash}`, this.limits.loginsPerNetworkPerMinute, 60_000);
+    const username = normalizeUsername(input.username);
+    const user = username ? await this.deps.store.getUserByUsernameKey(usernameKey(username)) : null;
+    if (user)
+      await this.throttle(`login:acct:${user.user_hash}`, this.limits.loginsPerAccountPer15Min, 900_000);
+    // Verify against a dummy hash for unknown names so timing does not tell which names exist.
+    const ok = await this.deps.hasher.verify(user?.secret_hash ?? (await this.getDummyHash()), input.secret);
+    if (!user || !ok) throw new OmeChatError('INVALID_CREDENTIALS');
+    await this.deps.limiter.reset(`login:acct:${user.user_hash}`);
+
+    const access_token = randomAlphanumeric(TOKEN_LENGTH);
+    const client_hash = randomHash();
+    await this.deps.store.createClient({
+      client_hash,
+      user_hash: user.user_hash,
+      token_hash: tokenHash(access_token),
+      label: input.label ?? null,
+      created_at: this.deps.clock.now(),
+      last_seen_day: null,
+    });
+    return { user_hash: user.user_hash, client_hash, access_token };
+  }
+
+  /** Checks a client's access token in constant time; any failure is the same UNAUTHENTICATED. */
+  async authenticate(client_hash: string, access_token: string): Promise<Principal> {
+    const client = await this.deps.store.getClient(client_hash);
+    const presented = tokenHash(access_token);
+    // Compare even when the client is unknown so both paths cost the same.
+    const ok = digestsEqual(client?.token_hash ?? '00'.repeat(32), presented);
+    if (!client || !ok) throw new OmeChatError('UNAUTHENTICATED');
+    const today = dayString(this.deps.clock.now());
+    if (client.last_seen_day !== today) await this.deps.store.touchLastSeen(client_hash, today);
+    return { user_hash: client.user_hash, client_hash };
+  }
+
+  async listClients(principal: Principal): Promise<ClientInfo[]> {
+    const clients = await this.deps.store.listClients(principal.user_hash);
+    return clients.map((c) => ({
+      client_hash: c.client_hash,
+      label: c.label,
+      created_at: dayString(c.created_at),
+      last_seen_day: c.last_seen_day,
+      current: c.client_hash === principal.client_hash,
+    }));
+  }
+
+  async revokeClient(principal: Principal, client_hash: string): Promise<void> {
+    const deleted = await this.deps.store.deleteClient(principal.user_hash, client_hash);
+    if (!deleted) throw new OmeChatError('CLIENT_NOT_FOUND');
+    await this.deps.onClientRevoked?.({ user_hash: principal.user_hash, client_hash });
+  }
+
+  async getAccount(principal: Principal): Promise<AccountInfo> {
+    const user = await this.deps.store.getUser(principal.user_hash);
+    if (!user) throw new OmeChatError('UNAUTHENTICATED');
+    return {
+      user_hash: user.user_hash,
+      username: user.username,
+      age: currentAge(user.age_at_signup, user.created_at, this.deps.clock.now()),
+      created_day: dayString(user.created_at),
+    };
+  }
+
+  async deleteAccount(principal: Principal): Promise<void> {
+    await this.deps.store.deleteUser(principal.user_hash);
+    await this.deps.onAccountDeleted?.(principal.user_hash);
+  }
+
+  private async throttle(key: string, limit: number, windowMs: number): Promise<void> {
+    const r = await this.deps.limiter.hit(key, limit, windowMs);
+    if (!r.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: r.retryAfterSeconds });
+  }
+
+  private getDummyHash(): Promise<string> {
+    this.dummyHash ??= this.deps.hasher.hash(randomAlphanumeric(SECRET_LENGTH));
+    return this.dummyHash;
+  }
+}
+
+const YEAR_MS = 365.2425 * 86_400_000;
+
+/** Placeholder until ATSS lands: age at signup plus whole years since. */
+function currentAge(ageAtSignup: number, createdAt: number, now: number): number {
+  return ageAtSignup + Math.max(0, Math.floor((now - createdAt) / YEAR_MS));
+}

@@ -1,0 +1,10 @@
+/** Fixed-window counters keyed by opaque strings; local memory on one node, Redis on many. */
+export interface RateLimiter {
+  /**
+   * Counts one hit against `key` in a window of `windowMs`; returns whether it is allowed and, when not,
+   * how many seconds until the window resets.
+   */
+  hit(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+  /** Forgets a key (e.g. after a successful login). */
+  reset(key: string): Promise<void>;
+}

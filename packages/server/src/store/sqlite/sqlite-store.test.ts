@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeStoreContract } from '../store-contract.js';
+import { SqliteStore } from './sqlite-store.js';
+
+function openTemp() {
+  const dir = mkdtempSync(join(tmpdir(), 'omechat-sqlite-'));
+  const store = new SqliteStore({ filename: join(dir, 'omechat.db') });
+  return {
+    dir,
+    store,
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describeStoreContract('SqliteStore', async () => openTemp());
+
+describe('SqliteStore specifics', () => {
+  it('uses WAL and keeps data across reopen (migrations run once)', async () => {
+    const { dir, store, cleanup } = openTemp();
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    await store.createUser({
+      user_hash: 'a'.repeat(64),
+      username: 'x',
+      username_key: 'x',
+      secret_hash: 'h',
+      age_at_signup: 20,
+      created_at: 1,
+      last_seen_day: null,
+    });
+    await store.close();
+    const again = new SqliteStore({ filename: join(dir, 'omechat.db') });
+    expect(await again.getUser('a'.repeat(64))).not.toBeNull();
+    const versions = again.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
+    expect(new Set(versions.map((v) => v.version)).size).toBe(versions.length);
+    await again.close();
+    await cleanup();
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../src/config.js';
+import { startServer, type RunningServer, type StartOptions } from '../src/main.js';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  logs: string[];
+  /** Every byte of every file in the data dir (database, WAL, shm), as latin1 text for grepping. */
+  dataFilesText(): string;
+  api(
+    path: string,
+    init?: { method?: string; body?: unknown; auth?: string; headers?: Record<string, string> },
+  ): Promise<{
+    status: number;
+    body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    headers: Headers;
+  }>;
+  restart(): Promise<TestServer>;
+  destroy(): Promise<void>;
+}
+
+/** A real server on an ephemeral port over real SQLite files in a fresh temp dir. */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  opts: StartOptions & { dataDir?: string } = {},
+): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'omechat-test-'));
+  const config: Config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'debug',
+    SIGNUPS_PER_NETWORK_PER_HOUR: '100000',
+    LOGINS_PER_NETWORK_PER_MINUTE: '100000',
+    ...env,
+  });
+  const logs: string[] = [];
+  const server = await startServer(config, {
+    ...opts,
+    logDestination: { write: (line: string) => void logs.push(line) },
+  });
+  const self: TestServer = {
+    ...server,
+    dataDir,
+    logs,
+    dataFilesText() {
+      return readdirSync(dataDir, { recursive: true })
+        .map(String)
+        .map((f) => {
+          try {
+            return readFileSync(join(dataDir, f)).toString('latin1');
+          } catch {
+            return '';
+          }
+        })
+        .join('\n');
+    },
+    async api(path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      if (init.body !== undefined) headers['content-type'] ??= 'application/json';
+      if (init.auth) headers.authorization = `Bearer ${init.auth}`;
+      const res = await fetch(server.url + path, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body:
+          init.body === undefined
+            ? undefined
+            : typeof init.body === 'string'
+              ? init.body
+              : JSON.stringify(init.body),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        /* leave as text */
+      }
+      return { status: res.status, body, headers: res.headers };
+    },
+    async restart() {
+      await server.close();
+      return startTestServer(env, { ...opts, dataDir });
+    },
+    async destroy() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return self;
+}
+
+/** Signs up and adds one client; returns the credentials a test needs. */
+export async function signUp(server: TestServer, username: string, age: number) {
+  const acc = await server.api('/api/v1/accounts', { body: { username, age } });
+  if (acc.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(acc.body)}`);
+  const cl = await server.api('/api/v1/clients', { body: { username, secret: acc.body.secret } });
+  if (cl.status !== 201) throw new Error(`add client failed: ${JSON.stringify(cl.body)}`);
+  return {
+    user_hash: acc.body.user_hash as string,
+    secret: acc.body.secret as string,
+    client_hash: cl.body.client_hash as string,
+    access_token: cl.body.access_token as string,
+    auth: `${cl.body.client_hash}.${cl.body.access_token}`,
+  };
+}
