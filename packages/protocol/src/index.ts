@@ -4,3 +4,5 @@ export * from './common-schemas.js';
 export * from './username.js';
 export * from './account-schemas.js';
 export * from './parse-input.js';
+export * from './ws-frames.js';
+export * from './parse-client-frame.js';

@@ -33,6 +33,16 @@ export const ConfigSchema = z.object({
   LOGINS_PER_NETWORK_PER_MINUTE: int(30, 1),
   BODY_LIMIT_BYTES: int(65_536, 1024),
   WEB_DIR: z.string().optional(),
+  MAX_FRAME_BYTES: int(256 * 1024, 4096),
+  AUTH_TIMEOUT_MS: int(10_000, 100),
+  FRAMES_PER_SECOND: int(200, 1),
+  MESSAGES_PER_SECOND: int(20, 1),
+  MESSAGE_BURST: int(60, 1),
+  MESSAGE_TTL_DAYS: int(30, 1, 3650),
+  BLOCK_CACHE_BYTES: int(64 * 1024 * 1024, 0),
+  SEND_BUFFER_BYTES: int(1024 * 1024, 16 * 1024),
+  SLOW_CONSUMER_GRACE_MS: int(15_000, 100),
+  SKIP_COOLDOWN_MS: int(10 * 60_000, 0),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

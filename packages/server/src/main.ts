@@ -8,7 +8,15 @@ import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { Argon2SecretHasher } from './hashing/argon2-secret-hasher.js';
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
 import { AccountService } from './core/accounts/account-service.js';
+import { ClientDirectory } from './core/accounts/client-directory.js';
 import { NetworkHasher } from './core/network-hasher.js';
+import { ConnectionHub } from './core/presence/connection-hub.js';
+import { ChatService } from './core/chats/chat-service.js';
+import { FrankingTagger } from './core/relay/franking-tagger.js';
+import { MessageBlockCache } from './core/relay/message-block-cache.js';
+import { RelayService } from './core/relay/relay-service.js';
+import { PrekeyService } from './core/prekeys/prekey-service.js';
+import { MatchService } from './core/matching/match-service.js';
 import { buildHttpApp } from './http/build-http-app.js';
 import type { Services } from './services.js';
 
@@ -40,26 +48,115 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 },
     config.ARGON2_CONCURRENCY,
   );
-  const services: Services = {
-    accounts: new AccountService({
-      store,
-      hasher,
-      clock,
-      limiter,
-      limits: {
-        signupsPerNetworkPerHour: config.SIGNUPS_PER_NETWORK_PER_HOUR,
-        loginsPerAccountPer15Min: config.LOGINS_PER_ACCOUNT_PER_15MIN,
-        loginsPerNetworkPerMinute: config.LOGINS_PER_NETWORK_PER_MINUTE,
-      },
-    }),
-    networkHasher: new NetworkHasher(clock),
+  const hub = new ConnectionHub();
+  const directory = new ClientDirectory(store);
+  const chats = new ChatService({ store, hub, clock });
+  const tagger = new FrankingTagger(store, clock);
+  await tagger.init();
+  const relay = new RelayService({
+    store,
+    chats,
+    directory,
+    tagger,
+    clock,
+    limiter,
+    cache: new MessageBlockCache(config.BLOCK_CACHE_BYTES),
+    limits: {
+      highWaterBytes: config.SEND_BUFFER_BYTES,
+      lowWaterBytes: Math.floor(config.SEND_BUFFER_BYTES / 4),
+      slowConsumerGraceMs: config.SLOW_CONSUMER_GRACE_MS,
+      messagesPerSecond: config.MESSAGES_PER_SECOND,
+      messageBurst: config.MESSAGE_BURST,
+      envelopeTtlMs: config.MESSAGE_TTL_DAYS * 86_400_000,
+    },
+  });
+  const matches = new MatchService({
+    store,
+    chats,
+    hub,
+    clock,
+    limiter,
+    skipCooldownMs: config.SKIP_COOLDOWN_MS,
+  });
+  await matches.init();
+  const prekeys = new PrekeyService({ store, chats, directory, hub, clock });
+
+  const accounts = new AccountService({
+    store,
+    hasher,
+    clock,
+    limiter,
+    limits: {
+      signupsPerNetworkPerHour: config.SIGNUPS_PER_NETWORK_PER_HOUR,
+      loginsPerAccountPer15Min: config.LOGINS_PER_ACCOUNT_PER_15MIN,
+      loginsPerNetworkPerMinute: config.LOGINS_PER_NETWORK_PER_MINUTE,
+    },
+    onClientAdded: (user_hash) => directory.invalidate(user_hash),
+    onClientRevoked: ({ user_hash, client_hash }) => {
+      directory.invalidate(user_hash);
+      relay.forgetClient(client_hash);
+      hub.client(client_hash)?.close('UNAUTHENTICATED');
+    },
+    onAccountBeforeDelete: async (user_hash) => {
+      await chats.endAllOf(user_hash, 'account_deleted');
+    },
+    onAccountDeleted: (user_hash, clientHashes) => {
+      directory.invalidate(user_hash);
+      matches.forgetUser(user_hash);
+      for (const c of clientHashes) relay.forgetClient(c);
+      for (const conn of [...hub.user(user_hash)]) conn.close('UNAUTHENTICATED');
+    },
+  });
+
+  // Presence only towards chat partners.
+  const notifyPresence = (user_hash: string, online: boolean) => {
+    void chats.partnersOf(user_hash).then((list) => {
+      for (const { chat_id, partner } of list)
+        hub.sendToUser(partner, { type: 'presence', chat_id, user_hash, online });
+    });
   };
-  const app = buildHttpApp({
+  hub.onUserOnline = (u) => notifyPresence(u, true);
+  hub.onUserOffline = (u) => {
+    matches.userOffline(u);
+    notifyPresence(u, false);
+  };
+
+  const services: Services = {
+    accounts,
+    networkHasher: new NetworkHasher(clock),
+    directory,
+    hub,
+    chats,
+    relay,
+    prekeys,
+    matches,
+  };
+  const app = await buildHttpApp({
     services,
     logger,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    ws: {
+      maxFrameBytes: config.MAX_FRAME_BYTES,
+      authTimeoutMs: config.AUTH_TIMEOUT_MS,
+      framesPerSecond: config.FRAMES_PER_SECOND,
+    },
   });
+
+  const timers = [
+    setInterval(
+      () => void matches.sweep().catch((e: Error) => logger.error({ err: e.message }, 'match sweep failed')),
+      1000,
+    ),
+    setInterval(
+      () =>
+        void relay.sweepExpired().catch((e: Error) => logger.error({ err: e.message }, 'ttl sweep failed')),
+      3_600_000,
+    ),
+  ];
+  for (const t of timers) t.unref();
+  await relay.sweepExpired();
+
   await app.listen({ port: config.PORT, host: config.HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -72,6 +169,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     store,
     logger,
     async close() {
+      for (const t of timers) clearInterval(t);
+      // Park live-delivered but unacknowledged envelopes before the store closes, and silence presence.
+      hub.onUserOffline = () => {};
+      hub.onUserOnline = () => {};
+      for (const user of [...hub.onlineUsers()]) {
+        for (const conn of [...hub.user(user)]) {
+          await relay.detach(conn);
+          hub.remove(conn);
+        }
+      }
+      for (const c of app.websocketServer?.clients ?? []) c.terminate();
       await app.close();
       await store.close();
     },

@@ -1,8 +1,20 @@
 import type { AccountService } from './core/accounts/account-service.js';
+import type { ClientDirectory } from './core/accounts/client-directory.js';
+import type { ChatService } from './core/chats/chat-service.js';
+import type { MatchService } from './core/matching/match-service.js';
 import type { NetworkHasher } from './core/network-hasher.js';
+import type { PrekeyService } from './core/prekeys/prekey-service.js';
+import type { ConnectionHub } from './core/presence/connection-hub.js';
+import type { RelayService } from './core/relay/relay-service.js';
 
 /** The core services the adapters (HTTP, WebSocket, CLI) are handed by the composition root. */
 export interface Services {
   accounts: AccountService;
   networkHasher: NetworkHasher;
+  directory: ClientDirectory;
+  hub: ConnectionHub;
+  chats: ChatService;
+  relay: RelayService;
+  prekeys: PrekeyService;
+  matches: MatchService;
 }

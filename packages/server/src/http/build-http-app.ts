@@ -11,12 +11,15 @@ import type { Services } from '../services.js';
 import { toOmeChatError } from './error-reply.js';
 import { parseBearer } from './bearer-auth.js';
 import { accountRoutes } from './account-routes.js';
+import { registerWsGateway } from '../ws/ws-gateway.js';
+import type { ClientSocketOptions } from '../ws/client-socket.js';
 
 export interface HttpAppOptions {
   services: Services;
   logger: Logger;
   trustProxy: boolean;
   bodyLimit: number;
+  ws: ClientSocketOptions;
 }
 
 declare module 'fastify' {
@@ -26,7 +29,7 @@ declare module 'fastify' {
 }
 
 /** Builds the fastify app without listening, so tests can inject or listen on an ephemeral port. */
-export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
+export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -77,6 +80,7 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  await registerWsGateway(app, opts.services, opts.logger, opts.ws);
   void app.register(accountRoutes(opts.services), { prefix: '/api/v1' });
   return app;
 }

@@ -41,6 +41,72 @@ export interface AccountStore {
   touchLastSeen(client_hash: string, day: string): Promise<void>;
 }
 
-export interface Store extends AccountStore {
+export interface ChatRecord {
+  chat_id: string;
+  user_a: string;
+  user_b: string;
+  origin: 'match' | 'invitation';
+  created_at: number;
+}
+
+export interface ChatStore {
+  createChat(chat: ChatRecord): Promise<void>;
+  getChat(chat_id: string): Promise<ChatRecord | null>;
+  listChats(user_hash: string): Promise<ChatRecord[]>;
+  /** Ended chats are deleted outright: the server keeps no record of who talked to whom. */
+  deleteChat(chat_id: string): Promise<boolean>;
+}
+
+export interface EnvelopeRecord {
+  /** Assigned by the store on append (decimal string of a monotonically increasing integer). */
+  id: string;
+  recipient_client: string;
+  from_user: string;
+  from_client: string;
+  chat_id: string;
+  msg_id: string;
+  ts: number;
+  ciphertext: string;
+  cf: string;
+  rf: string;
+  kid: number;
+  expires_at: number;
+}
+
+export type NewEnvelope = Omit<EnvelopeRecord, 'id'>;
+
+export interface EnvelopeStore {
+  /** Appends durably, all or none, and returns the records with their ids (ascending, in input order). */
+  appendEnvelopes(envelopes: NewEnvelope[]): Promise<EnvelopeRecord[]>;
+  /** Pending envelopes of one client with id > afterId, oldest first. */
+  readEnvelopes(recipient_client: string, afterId: string | null, limit: number): Promise<EnvelopeRecord[]>;
+  deleteEnvelopes(recipient_client: string, ids: string[]): Promise<number>;
+  deleteExpiredEnvelopes(now: number): Promise<number>;
+  countEnvelopes(recipient_client: string): Promise<number>;
+}
+
+export interface PrekeyStore {
+  putBundle(client_hash: string, bundle: string, updated_at: number): Promise<void>;
+  addOneTimePrekeys(client_hash: string, keys: { id: number; key: string }[]): Promise<void>;
+  /** The bundle and one one-time prekey, which is deleted in the same step (handed out once). */
+  takeBundle(
+    client_hash: string,
+  ): Promise<{ bundle: string; one_time_prekey: { id: number; key: string } | null } | null>;
+  countOneTimePrekeys(client_hash: string): Promise<number>;
+}
+
+export interface ServerKeyStore {
+  /** Returns the existing key of this purpose and kid, or stores the given one (first writer wins). */
+  getOrCreateServerKey(purpose: string, kid: number, key_hex: string, now: number): Promise<string>;
+}
+
+export interface BlockStore {
+  addBlockedPair(pair_hash: string, now: number): Promise<void>;
+  isBlockedPair(pair_hash: string): Promise<boolean>;
+  listBlockedPairs(): Promise<string[]>;
+}
+
+export interface Store
+  extends AccountStore, ChatStore, EnvelopeStore, PrekeyStore, ServerKeyStore, BlockStore {
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { AccountStore } from '../../ports/store.js';
 import { dayString } from '../day-string.js';
 import { randomAlphanumeric, randomHash } from '../random-string.js';
 import { digestsEqual, tokenHash } from '../token-hash.js';
+import { currentAge } from '../matching/atss.js';
 
 export interface AccountLimits {
   signupsPerNetworkPerHour: number;
@@ -40,8 +41,11 @@ export interface AccountServiceDeps {
   clock: Clock;
   limiter: RateLimiter;
   limits?: Partial<AccountLimits>;
-  /** Called after an account is deleted, so other parts (chats, queue, sockets) drop it too. */
-  onAccountDeleted?: (user_hash: string) => void | Promise<void>;
+  /** Called before an account is deleted (end its chats with a notice while the records exist). */
+  onAccountBeforeDelete?: (user_hash: string) => void | Promise<void>;
+  /** Called after an account is deleted, so other parts (caches, queue, sockets) drop it too. */
+  onAccountDeleted?: (user_hash: string, client_hashes: string[]) => void | Promise<void>;
+  onClientAdded?: (user_hash: string) => void | Promise<void>;
   onClientRevoked?: (principal: Principal) => void | Promise<void>;
 }
 
@@ -110,6 +114,7 @@ export class AccountService {
       created_at: this.deps.clock.now(),
       last_seen_day: null,
     });
+    await this.deps.onClientAdded?.(user.user_hash);
     return { user_hash: user.user_hash, client_hash, access_token };
   }
 
@@ -154,8 +159,10 @@ export class AccountService {
   }
 
   async deleteAccount(principal: Principal): Promise<void> {
+    const clients = (await this.deps.store.listClients(principal.user_hash)).map((c) => c.client_hash);
+    await this.deps.onAccountBeforeDelete?.(principal.user_hash);
     await this.deps.store.deleteUser(principal.user_hash);
-    await this.deps.onAccountDeleted?.(principal.user_hash);
+    await this.deps.onAccountDeleted?.(principal.user_hash, clients);
   }
 
   private async throttle(key: string, limit: number, windowMs: number): Promise<void> {
@@ -167,11 +174,4 @@ export class AccountService {
     this.dummyHash ??= this.deps.hasher.hash(randomAlphanumeric(SECRET_LENGTH));
     return this.dummyHash;
   }
-}
-
-const YEAR_MS = 365.2425 * 86_400_000;
-
-/** Placeholder until ATSS lands: age at signup plus whole years since. */
-function currentAge(ageAtSignup: number, createdAt: number, now: number): number {
-  return ageAtSignup + Math.max(0, Math.floor((now - createdAt) / YEAR_MS));
 }

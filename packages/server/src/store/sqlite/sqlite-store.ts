@@ -2,7 +2,14 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ClientRecord, Store, UserRecord } from '../../ports/store.js';
+import type {
+  ChatRecord,
+  ClientRecord,
+  EnvelopeRecord,
+  NewEnvelope,
+  Store,
+  UserRecord,
+} from '../../ports/store.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -48,6 +55,46 @@ export class SqliteStore implements Store {
       touchUser: this.db.prepare(
         'UPDATE users SET last_seen_day = ? WHERE user_hash = (SELECT user_hash FROM clients WHERE client_hash = ?)',
       ),
+      insertChat: this.db.prepare(
+        'INSERT INTO chats (chat_id, user_a, user_b, origin, created_at) VALUES (@chat_id, @user_a, @user_b, @origin, @created_at)',
+      ),
+      getChat: this.db.prepare('SELECT * FROM chats WHERE chat_id = ?'),
+      listChats: this.db.prepare(
+        'SELECT * FROM chats WHERE user_a = ? OR user_b = ? ORDER BY created_at, chat_id',
+      ),
+      deleteChat: this.db.prepare('DELETE FROM chats WHERE chat_id = ?'),
+      insertEnvelope: this.db.prepare(
+        `INSERT INTO envelopes (recipient_client, from_user, from_client, chat_id, msg_id, ts, ciphertext, cf, rf, kid, expires_at)
+         VALUES (@recipient_client, @from_user, @from_client, @chat_id, @msg_id, @ts, @ciphertext, @cf, @rf, @kid, @expires_at)`,
+      ),
+      readEnvelopes: this.db.prepare(
+        'SELECT * FROM envelopes WHERE recipient_client = ? AND id > ? ORDER BY id LIMIT ?',
+      ),
+      deleteEnvelope: this.db.prepare('DELETE FROM envelopes WHERE recipient_client = ? AND id = ?'),
+      deleteExpired: this.db.prepare('DELETE FROM envelopes WHERE expires_at <= ?'),
+      countEnvelopes: this.db.prepare('SELECT COUNT(*) AS n FROM envelopes WHERE recipient_client = ?'),
+      putBundle: this.db.prepare(
+        `INSERT INTO prekey_bundles (client_hash, bundle, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (client_hash) DO UPDATE SET bundle = excluded.bundle, updated_at = excluded.updated_at`,
+      ),
+      addOtpk: this.db.prepare(
+        'INSERT INTO one_time_prekeys (client_hash, key_id, public_key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      getBundle: this.db.prepare('SELECT bundle FROM prekey_bundles WHERE client_hash = ?'),
+      takeOtpk: this.db.prepare(
+        `DELETE FROM one_time_prekeys WHERE rowid = (SELECT rowid FROM one_time_prekeys WHERE client_hash = ? ORDER BY key_id LIMIT 1)
+         RETURNING key_id, public_key`,
+      ),
+      countOtpk: this.db.prepare('SELECT COUNT(*) AS n FROM one_time_prekeys WHERE client_hash = ?'),
+      insertServerKey: this.db.prepare(
+        'INSERT INTO server_keys (kid, purpose, key_hex, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      getServerKey: this.db.prepare('SELECT key_hex FROM server_keys WHERE kid = ? AND purpose = ?'),
+      addBlockedPair: this.db.prepare(
+        'INSERT INTO blocked_pairs (pair_hash, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      ),
+      isBlockedPair: this.db.prepare('SELECT 1 FROM blocked_pairs WHERE pair_hash = ?'),
+      listBlockedPairs: this.db.prepare('SELECT pair_hash FROM blocked_pairs'),
     };
   }
 
@@ -88,6 +135,102 @@ export class SqliteStore implements Store {
       this.stmts.touchClient.run(day, client_hash);
       this.stmts.touchUser.run(day, client_hash);
     })();
+  }
+
+  async createChat(chat: ChatRecord): Promise<void> {
+    this.stmts.insertChat.run(chat);
+  }
+
+  async getChat(chat_id: string): Promise<ChatRecord | null> {
+    return (this.stmts.getChat.get(chat_id) as ChatRecord | undefined) ?? null;
+  }
+
+  async listChats(user_hash: string): Promise<ChatRecord[]> {
+    return this.stmts.listChats.all(user_hash, user_hash) as ChatRecord[];
+  }
+
+  async deleteChat(chat_id: string): Promise<boolean> {
+    return this.stmts.deleteChat.run(chat_id).changes === 1;
+  }
+
+  async appendEnvelopes(envelopes: NewEnvelope[]): Promise<EnvelopeRecord[]> {
+    return this.appendTx(envelopes);
+  }
+
+  private readonly appendTx = (envelopes: NewEnvelope[]): EnvelopeRecord[] =>
+    this.db.transaction((list: NewEnvelope[]) =>
+      list.map((e) => ({ ...e, id: String(this.stmts.insertEnvelope.run(e).lastInsertRowid) })),
+    )(envelopes);
+
+  async readEnvelopes(
+    recipient_client: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<EnvelopeRecord[]> {
+    const rows = this.stmts.readEnvelopes.all(
+      recipient_client,
+      afterId === null ? 0 : Number(afterId),
+      limit,
+    ) as (Omit<EnvelopeRecord, 'id'> & { id: number })[];
+    return rows.map((r) => ({ ...r, id: String(r.id) }));
+  }
+
+  async deleteEnvelopes(recipient_client: string, ids: string[]): Promise<number> {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const id of ids) n += this.stmts.deleteEnvelope.run(recipient_client, Number(id)).changes;
+      return n;
+    })();
+  }
+
+  async deleteExpiredEnvelopes(now: number): Promise<number> {
+    return this.stmts.deleteExpired.run(now).changes;
+  }
+
+  async countEnvelopes(recipient_client: string): Promise<number> {
+    return (this.stmts.countEnvelopes.get(recipient_client) as { n: number }).n;
+  }
+
+  async putBundle(client_hash: string, bundle: string, updated_at: number): Promise<void> {
+    this.stmts.putBundle.run(client_hash, bundle, updated_at);
+  }
+
+  async addOneTimePrekeys(client_hash: string, keys: { id: number; key: string }[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const k of keys) this.stmts.addOtpk.run(client_hash, k.id, k.key);
+    })();
+  }
+
+  async takeBundle(client_hash: string) {
+    return this.db.transaction(() => {
+      const b = this.stmts.getBundle.get(client_hash) as { bundle: string } | undefined;
+      if (!b) return null;
+      const k = this.stmts.takeOtpk.get(client_hash) as { key_id: number; public_key: string } | undefined;
+      return { bundle: b.bundle, one_time_prekey: k ? { id: k.key_id, key: k.public_key } : null };
+    })();
+  }
+
+  async countOneTimePrekeys(client_hash: string): Promise<number> {
+    return (this.stmts.countOtpk.get(client_hash) as { n: number }).n;
+  }
+
+  async getOrCreateServerKey(purpose: string, kid: number, key_hex: string, now: number): Promise<string> {
+    return this.db.transaction(() => {
+      this.stmts.insertServerKey.run(kid, purpose, key_hex, now);
+      return (this.stmts.getServerKey.get(kid, purpose) as { key_hex: string }).key_hex;
+    })();
+  }
+
+  async addBlockedPair(pair_hash: string, now: number): Promise<void> {
+    this.stmts.addBlockedPair.run(pair_hash, now);
+  }
+
+  async isBlockedPair(pair_hash: string): Promise<boolean> {
+    return this.stmts.isBlockedPair.get(pair_hash) !== undefined;
+  }
+
+  async listBlockedPairs(): Promise<string[]> {
+    return (this.stmts.listBlockedPairs.all() as { pair_hash: string }[]).map((r) => r.pair_hash);
   }
 
   async close(): Promise<void> {

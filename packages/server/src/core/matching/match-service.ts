@@ -1,0 +1,248 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import {
+  OmeChatError,
+  type ClientFrameOf,
+  type PartnerInfo,
+  type ServerFrame,
+  type ServerFrameOf,
+} from '@omechat/protocol';
+import type { Clock } from '../../ports/clock.js';
+import type { RateLimiter } from '../../ports/rate-limiter.js';
+import type { AccountStore, BlockStore, ServerKeyStore } from '../../ports/store.js';
+import type { Principal } from '../accounts/account-service.js';
+import type { ChatService } from '../chats/chat-service.js';
+import type { ConnectionHub } from '../presence/connection-hub.js';
+import { currentAge, mayMeet } from './atss.js';
+import { pickRandomCompatible } from './browse-picker.js';
+import { MatchingQueue } from './matching-queue.js';
+
+export interface MatchServiceDeps {
+  store: AccountStore & BlockStore & ServerKeyStore;
+  chats: ChatService;
+  hub: ConnectionHub;
+  clock: Clock;
+  limiter: RateLimiter;
+  skipCooldownMs?: number;
+  invitationTtlMs?: number;
+  browsesPerMinute?: number;
+  random?: () => number;
+}
+
+interface Invitation {
+  id: string;
+  from: string;
+  to: string;
+  tolerance: number;
+  expiresAt: number;
+}
+
+/**
+ * Matching (DESIGN §6) on top of the ATSS: the "find a stranger" queue, next/leave, browse and
+ * invitations, and the MLBS pair layer (blocked pairs stored only as keyed hashes).
+ */
+export class MatchService {
+  readonly queue: MatchingQueue;
+  private pairKey: Buffer | undefined;
+  private readonly blocked = new Set<string>();
+  /** Users open to browse/invitations, with the tolerance they accept. */
+  private readonly open = new Map<string, number>();
+  private readonly invitations = new Map<string, Invitation>();
+  private readonly ages = new Map<string, { age_at_signup: number; created_at: number }>();
+  private readonly random: () => number;
+
+  constructor(private readonly deps: MatchServiceDeps) {
+    this.random = deps.random ?? Math.random;
+    this.queue = new MatchingQueue({
+      now: () => deps.clock.now(),
+      isBlocked: (a, b) => this.isBlocked(a, b),
+      skipCooldownMs: deps.skipCooldownMs ?? 10 * 60_000,
+    });
+    deps.chats.onEnded = (chat, reason) => {
+      if (reason === 'next') this.queue.recordSkip(chat.user_a, chat.user_b);
+    };
+  }
+
+  async init(): Promise<void> {
+    const hex = await this.deps.store.getOrCreateServerKey(
+      'pair',
+      1,
+      randomBytes(32).toString('hex'),
+      this.deps.clock.now(),
+    );
+    this.pairKey = Buffer.from(hex, 'hex');
+    for (const h of await this.deps.store.listBlockedPairs()) this.blocked.add(h);
+  }
+
+  isBlocked(a: string, b: string): boolean {
+    return this.blocked.has(this.pairHash(a, b));
+  }
+
+  async join(principal: Principal, tolerance: number, ref?: string): Promise<ServerFrame> {
+    const age = await this.ageOf(principal.user_hash);
+    const m = this.queue.join({
+      user_hash: principal.user_hash,
+      client_hash: principal.client_hash,
+      age,
+      tolerance,
+    });
+    if (!m) return { type: 'match.waiting', ref };
+    await this.deps.chats.create(m.a.user_hash, m.b.user_hash, 'match');
+    return { type: 'ok', ref };
+  }
+
+  cancel(principal: Principal, ref?: string): ServerFrameOf<'match.cancelled'> {
+    this.queue.leave(principal.user_hash);
+    return { type: 'match.cancelled', ref };
+  }
+
+  async next(principal: Principal, frame: ClientFrameOf<'match.next'>): Promise<ServerFrame> {
+    await this.deps.chats.requireMember(frame.chat_id, principal.user_hash);
+    await this.deps.chats.end(frame.chat_id, 'next');
+    return this.join(principal, frame.tolerance, frame.ref);
+  }
+
+  async leave(principal: Principal, chat_id: string, ref?: string): Promise<ServerFrame> {
+    await this.deps.chats.requireMember(chat_id, principal.user_hash);
+    await this.deps.chats.end(chat_id, 'left');
+    return { type: 'ok', ref };
+  }
+
+  async block(principal: Principal, chat_id: string, ref?: string): Promise<ServerFrame> {
+    const { partner } = await this.deps.chats.requireMember(chat_id, principal.user_hash);
+    const h = this.pairHash(principal.user_hash, partner);
+    this.blocked.add(h);
+    await this.deps.store.addBlockedPair(h, this.deps.clock.now());
+    await this.deps.chats.end(chat_id, 'blocked');
+    return { type: 'ok', ref };
+  }
+
+  setAvailability(principal: Principal, frame: ClientFrameOf<'availability'>): ServerFrame {
+    if (frame.open) this.open.set(principal.user_hash, frame.tolerance);
+    else this.open.delete(principal.user_hash);
+    return { type: 'ok', ref: frame.ref };
+  }
+
+  async browse(
+    principal: Principal,
+    frame: ClientFrameOf<'browse'>,
+  ): Promise<ServerFrameOf<'browse.result'>> {
+    const rl = await this.deps.limiter.hit(
+      `browse:${principal.user_hash}`,
+      this.deps.browsesPerMinute ?? 20,
+      60_000,
+    );
+    if (!rl.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: rl.retryAfterSeconds });
+    const me = {
+      user_hash: principal.user_hash,
+      age: await this.ageOf(principal.user_hash),
+      tolerance: frame.tolerance,
+    };
+    const candidates: { user_hash: string; age: number; tolerance: number }[] = [];
+    for (const [user_hash, tolerance] of this.open) {
+      if (user_hash === me.user_hash || !this.deps.hub.isOnline(user_hash)) continue;
+      candidates.push({ user_hash, age: await this.ageOf(user_hash), tolerance });
+    }
+    const picked = pickRandomCompatible(candidates, me, frame.limit, this.random, (a, b) =>
+      this.isBlocked(a, b),
+    );
+    const people: PartnerInfo[] = [];
+    for (const p of picked) {
+      const info = await this.deps.chats.partnerInfo(p.user_hash);
+      if (info) people.push(info);
+    }
+    return { type: 'browse.result', ref: frame.ref, people };
+  }
+
+  async invite(principal: Principal, frame: ClientFrameOf<'invite'>): Promise<ServerFrameOf<'invite.sent'>> {
+    const theirTolerance = this.open.get(frame.user_hash);
+    // One answer for every refusal, so an invitation cannot probe ages or block lists.
+    const refuse = () =>
+      new OmeChatError('NOT_FOUND', { message: 'This person is not available for an invitation.' });
+    if (
+      theirTolerance === undefined ||
+      !this.deps.hub.isOnline(frame.user_hash) ||
+      frame.user_hash === principal.user_hash
+    )
+      throw refuse();
+    const a = { age: await this.ageOf(principal.user_hash), tolerance: frame.tolerance };
+    const b = { age: await this.ageOf(frame.user_hash), tolerance: theirTolerance };
+    if (!mayMeet(a, b) || this.isBlocked(principal.user_hash, frame.user_hash)) throw refuse();
+    if (await this.deps.chats.sharesChat(principal.user_hash, frame.user_hash))
+      throw new OmeChatError('ALREADY_IN_CHAT');
+    const rl = await this.deps.limiter.hit(`invite:${principal.user_hash}`, 10, 60_000);
+    if (!rl.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: rl.retryAfterSeconds });
+    this.sweepInvitations();
+    const inv: Invitation = {
+      id: randomBytes(16).toString('hex'),
+      from: principal.user_hash,
+      to: frame.user_hash,
+      tolerance: frame.tolerance,
+      expiresAt: this.deps.clock.now() + (this.deps.invitationTtlMs ?? 120_000),
+    };
+    this.invitations.set(inv.id, inv);
+    const from = await this.deps.chats.partnerInfo(principal.user_hash);
+    if (from)
+      this.deps.hub.sendToUser(frame.user_hash, { type: 'invite.received', invitation_id: inv.id, from });
+    return { type: 'invite.sent', ref: frame.ref, invitation_id: inv.id };
+  }
+
+  async answer(principal: Principal, frame: ClientFrameOf<'invite.answer'>): Promise<ServerFrame> {
+    const inv = this.invitations.get(frame.invitation_id);
+    if (!inv || inv.to !== principal.user_hash || inv.expiresAt < this.deps.clock.now()) {
+      throw new OmeChatError('INVITATION_NOT_FOUND');
+    }
+    this.invitations.delete(inv.id);
+    if (!frame.accept) {
+      this.deps.hub.sendToUser(inv.from, { type: 'invite.declined', invitation_id: inv.id });
+      return { type: 'ok', ref: frame.ref };
+    }
+    // Re-check at acceptance: a block or birthday may have happened since.
+    const a = { age: await this.ageOf(inv.from), tolerance: inv.tolerance };
+    const b = { age: await this.ageOf(inv.to), tolerance: this.open.get(inv.to) ?? 5 };
+    if (!mayMeet(a, b) || this.isBlocked(inv.from, inv.to)) throw new OmeChatError('INVITATION_NOT_FOUND');
+    await this.deps.chats.create(inv.from, inv.to, 'invitation');
+    return { type: 'ok', ref: frame.ref };
+  }
+
+  /** Pairs that became matchable by time alone (a skip cooldown ran out). Call periodically. */
+  async sweep(): Promise<number> {
+    const matches = this.queue.sweep();
+    for (const m of matches) await this.deps.chats.create(m.a.user_hash, m.b.user_hash, 'match');
+    this.sweepInvitations();
+    return matches.length;
+  }
+
+  /** A user's last connection closed: they no longer wait or show up in browse lists. */
+  userOffline(user_hash: string): void {
+    this.queue.leave(user_hash);
+    this.open.delete(user_hash);
+  }
+
+  forgetUser(user_hash: string): void {
+    this.userOffline(user_hash);
+    this.ages.delete(user_hash);
+  }
+
+  private async ageOf(user_hash: string): Promise<number> {
+    let a = this.ages.get(user_hash);
+    if (!a) {
+      const u = await this.deps.store.getUser(user_hash);
+      if (!u) throw new OmeChatError('UNAUTHENTICATED');
+      a = { age_at_signup: u.age_at_signup, created_at: u.created_at };
+      if (this.ages.size > 200_000) this.ages.clear();
+      this.ages.set(user_hash, a);
+    }
+    return currentAge(a.age_at_signup, a.created_at, this.deps.clock.now());
+  }
+
+  private pairHash(a: string, b: string): string {
+    if (!this.pairKey) throw new Error('MatchService.init() was not called');
+    const [x, y] = a < b ? [a, b] : [b, a];
+    return createHmac('sha256', this.pairKey).update(`${x}|${y}`).digest('hex');
+  }
+
+  private sweepInvitations(): void {
+    const now = this.deps.clock.now();
+    for (const [id, inv] of this.invitations) if (inv.expiresAt < now) this.invitations.delete(id);
+  }
+}

@@ -1,0 +1,59 @@
+import { OmeChatError, type ClientFrameOf, type ServerFrameOf } from '@omechat/protocol';
+import type { Clock } from '../../ports/clock.js';
+import type { PrekeyStore } from '../../ports/store.js';
+import type { Principal } from '../accounts/account-service.js';
+import type { ClientDirectory } from '../accounts/client-directory.js';
+import type { ChatService } from '../chats/chat-service.js';
+import type { ConnectionHub } from '../presence/connection-hub.js';
+
+export const LOW_PREKEY_STOCK = 20;
+
+/**
+ * Public prekey bundles (DESIGN §7): devices upload them; a chat partner (or the user's own other
+ * device) fetches the bundles of all of a user's devices, each with one one-time prekey handed out
+ * once. A device whose stock runs low is told to upload more.
+ */
+export class PrekeyService {
+  constructor(
+    private readonly deps: {
+      store: PrekeyStore;
+      chats: ChatService;
+      directory: ClientDirectory;
+      hub: ConnectionHub;
+      clock: Clock;
+    },
+  ) {}
+
+  async upload(
+    principal: Principal,
+    frame: ClientFrameOf<'prekeys.upload'>,
+  ): Promise<ServerFrameOf<'prekeys.ok'>> {
+    if (frame.bundle)
+      await this.deps.store.putBundle(principal.client_hash, frame.bundle, this.deps.clock.now());
+    if (frame.one_time_prekeys.length > 0)
+      await this.deps.store.addOneTimePrekeys(principal.client_hash, frame.one_time_prekeys);
+    const count = await this.deps.store.countOneTimePrekeys(principal.client_hash);
+    return { type: 'prekeys.ok', ref: frame.ref, one_time_prekeys: count };
+  }
+
+  async fetch(
+    principal: Principal,
+    frame: ClientFrameOf<'bundles.fetch'>,
+  ): Promise<ServerFrameOf<'bundles'>> {
+    if (!(await this.deps.chats.sharesChat(principal.user_hash, frame.user_hash)))
+      throw new OmeChatError('NOT_IN_CHAT');
+    const devices: ServerFrameOf<'bundles'>['devices'] = [];
+    for (const client_hash of await this.deps.directory.clientsOf(frame.user_hash)) {
+      if (client_hash === principal.client_hash) continue;
+      const b = await this.deps.store.takeBundle(client_hash);
+      if (!b) continue;
+      devices.push({ client_hash, bundle: b.bundle, one_time_prekey: b.one_time_prekey });
+      if (b.one_time_prekey) {
+        const left = await this.deps.store.countOneTimePrekeys(client_hash);
+        if (left < LOW_PREKEY_STOCK)
+          this.deps.hub.client(client_hash)?.send({ type: 'prekeys.low', one_time_prekeys: left });
+      }
+    }
+    return { type: 'bundles', ref: frame.ref, user_hash: frame.user_hash, devices };
+  }
+}

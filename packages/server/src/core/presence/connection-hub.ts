@@ -1,0 +1,63 @@
+import type { ServerFrame } from '@omechat/protocol';
+import type { Connection } from '../../ports/connection.js';
+
+/**
+ * The authenticated connections on this node, by client and by user. Tells its listener when a
+ * user's first client connects and last client leaves (presence towards chat partners).
+ */
+export class ConnectionHub {
+  private readonly byClient = new Map<string, Connection>();
+  private readonly byUser = new Map<string, Set<Connection>>();
+  onUserOnline: (user_hash: string) => void = () => {};
+  onUserOffline: (user_hash: string) => void = () => {};
+
+  /** Registers a connection; an older connection of the same client is returned so the caller can close it. */
+  add(conn: Connection): Connection | undefined {
+    const previous = this.byClient.get(conn.client_hash);
+    if (previous) this.remove(previous);
+    this.byClient.set(conn.client_hash, conn);
+    let set = this.byUser.get(conn.user_hash);
+    const first = !set;
+    if (!set) this.byUser.set(conn.user_hash, (set = new Set()));
+    set.add(conn);
+    if (first) this.onUserOnline(conn.user_hash);
+    return previous;
+  }
+
+  remove(conn: Connection): boolean {
+    if (this.byClient.get(conn.client_hash) !== conn) return false;
+    this.byClient.delete(conn.client_hash);
+    const set = this.byUser.get(conn.user_hash);
+    set?.delete(conn);
+    if (set && set.size === 0) {
+      this.byUser.delete(conn.user_hash);
+      this.onUserOffline(conn.user_hash);
+    }
+    return true;
+  }
+
+  client(client_hash: string): Connection | undefined {
+    return this.byClient.get(client_hash);
+  }
+
+  user(user_hash: string): Iterable<Connection> {
+    return this.byUser.get(user_hash) ?? [];
+  }
+
+  isOnline(user_hash: string): boolean {
+    return this.byUser.has(user_hash);
+  }
+
+  onlineUsers(): Iterable<string> {
+    return this.byUser.keys();
+  }
+
+  /** Sends a control frame to every connection of a user, optionally except one client. */
+  sendToUser(user_hash: string, frame: ServerFrame, exceptClient?: string): void {
+    for (const c of this.user(user_hash)) if (c.client_hash !== exceptClient) c.send(frame);
+  }
+
+  get size(): number {
+    return this.byClient.size;
+  }
+}

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'omechat.js');
+
+export interface SpawnedServer {
+  url: string;
+  pid: number;
+  dataDir: string;
+  child: ChildProcess;
+  output: () => string;
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+/** Runs `omechat serve` in its own process (for RSS measurements and crash tests). */
+export async function spawnServer(
+  env: Record<string, string> = {},
+  dataDir?: string,
+): Promise<SpawnedServer> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'omechat-proc-'));
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+      SIGNUPS_PER_NETWORK_PER_HOUR: '100000',
+      LOGINS_PER_NETWORK_PER_MINUTE: '100000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const check = () => {
+      const m = /OmeChat is running at (http:\/\/[^\s]+)/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    dataDir: dir,
+    child,
+    output: () => out,
+    rssBytes() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (!dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
