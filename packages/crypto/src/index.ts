@@ -26,6 +26,7 @@ export type { Profile, BodyCipher } from './profile.js';
 
 export { generateIdentity } from './identity.js';
 export type { Identity } from './identity.js';
+export { identityFromSecret } from './identity-from-secret.js';
 
 export { generateDevice, devicePublic, verifyDevice } from './device.js';
 export type { DeviceKeys, DevicePublic } from './device.js';

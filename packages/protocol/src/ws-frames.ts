@@ -67,8 +67,8 @@ export const MessageSendFrameSchema = z.strictObject({
   ref: Ref,
   chat_id: ChatIdSchema,
   msg_id: MsgIdSchema,
-  /** The franking commitment shared by every copy (DESIGN §8). */
-  cf: Base64(64),
+  /** The franking commitment shared by every copy (DESIGN §8): HMAC-SHA256, 32 bytes in base64. */
+  cf: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a 32-byte base64 commitment'),
   envelopes: z.array(OutgoingEnvelopeSchema).min(1).max(MAX_ENVELOPES_PER_MESSAGE),
 });
 
@@ -214,8 +214,13 @@ export type ServerFrame =
       ref?: string;
       msg_id: string;
       ts: number;
+      /** Copies written to the store for devices that were not connected. */
       stored: number;
+      /** Copies pushed to connected devices at once. */
       delivered: number;
+      /** Of those, copies that reached a device of the chat partner. */
+      partner_delivered: number;
+      /** Devices of the chat that the message did not cover: fetch their bundles and send to them too. */
       missing_clients: string[];
     }
   | ({ type: 'envelope' } & DeliveredEnvelope)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrameOf } from '@omechat/protocol';
 import { spawnServer, type SpawnedServer } from './spawn-server.js';
-import { WsTestClient, randomMsgId } from './ws-test-client.js';
+import { CF, WsTestClient, randomMsgId } from './ws-test-client.js';
 
 /**
  * A recipient that stops reading must not grow server memory: the server stops writing above the
@@ -70,7 +70,7 @@ describe('slow consumer', () => {
             type: 'message.send',
             chat_id: chat.chat_id,
             msg_id,
-            cf: 'Y2Y=',
+            cf: CF,
             envelopes: [{ to_client: b.client_hash, ciphertext: body }],
           },
           60_000,

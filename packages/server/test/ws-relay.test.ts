@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrameOf } from '@omechat/protocol';
 import { signUp, startTestServer, type TestServer } from './test-server.js';
-import { WsTestClient, b64, randomMsgId } from './ws-test-client.js';
+import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -142,7 +142,7 @@ describe('envelope relay', () => {
       type: 'message.send',
       chat_id,
       msg_id: randomMsgId(),
-      cf: b64('x'),
+      cf: CF,
       envelopes: [{ to_client: stranger.client_hash, ciphertext: b64('nope') }],
     });
     expect(toStranger).toMatchObject({ type: 'error', code: 'NOT_IN_CHAT' });
@@ -150,7 +150,7 @@ describe('envelope relay', () => {
       type: 'message.send',
       chat_id,
       msg_id: randomMsgId(),
-      cf: b64('x'),
+      cf: CF,
       envelopes: [{ to_client: a.client_hash, ciphertext: b64('nope') }],
     });
     expect(fromStranger).toMatchObject({ type: 'error', code: 'NOT_IN_CHAT' });
@@ -219,7 +219,7 @@ describe('envelope relay', () => {
         type: 'message.send',
         chat_id,
         msg_id: randomMsgId(),
-        cf: b64('cf'),
+        cf: CF,
         envelopes: [
           { to_client: b.client_hash, ciphertext: b64(`m${i}-b1`) },
           { to_client: b2.client_hash, ciphertext: b64(`m${i}-b2`) },
@@ -262,7 +262,7 @@ describe('envelope relay', () => {
       type: 'message.send',
       chat_id,
       msg_id: randomMsgId(),
-      cf: b64('cf'),
+      cf: CF,
       envelopes: [{ to_client: b.client_hash, ciphertext: b64('only b1') }],
     })) as ServerFrameOf<'message.ack'>;
     expect(ack.missing_clients).toEqual([b2.client_hash]);
@@ -273,7 +273,7 @@ describe('envelope relay', () => {
       type: 'message.send',
       chat_id,
       msg_id: randomMsgId(),
-      cf: b64('cf'),
+      cf: CF,
       envelopes: [{ to_client: b.client_hash, ciphertext: b64('after') }],
     });
     expect(after).toMatchObject({ type: 'error', code: 'NOT_IN_CHAT' });

@@ -99,3 +99,6 @@ export class WsTestClient {
 export const b64 = (s: string) => Buffer.from(s).toString('base64');
 export const randomMsgId = () =>
   [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/** A well-formed franking commitment (32 bytes, base64) for protocol tests. */
+export const CF = Buffer.alloc(32, 9).toString('base64');

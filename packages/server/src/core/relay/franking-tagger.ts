@@ -1,14 +1,15 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { computeFrankingTag } from '@omechat/crypto';
 import type { ServerKeyStore } from '../../ports/store.js';
 import type { Clock } from '../../ports/clock.js';
 
 /**
  * The server half of message franking (DESIGN §8): rf = HMAC(K_server[kid], cf | sender | recipient |
- * msg_id | ts), forwarded with the envelope and never stored by the server beside the report flow.
- * Keys are persisted per kid so reports verify after a restart.
+ * msg_id | ts), computed by `@omechat/crypto` so reports verify with the same code, forwarded with
+ * the envelope. Keys are persisted per kid so reports verify after a restart.
  */
 export class FrankingTagger {
-  private key: Buffer | undefined;
+  private key: Uint8Array | undefined;
   readonly kid = 1;
 
   constructor(
@@ -23,17 +24,23 @@ export class FrankingTagger {
       randomBytes(32).toString('hex'),
       this.clock.now(),
     );
-    this.key = Buffer.from(hex, 'hex');
+    this.key = Uint8Array.from(Buffer.from(hex, 'hex'));
+  }
+
+  /** The key of a kid, for report verification. */
+  keyFor(kid: string): Uint8Array | undefined {
+    return kid === String(this.kid) ? this.key : undefined;
   }
 
   tag(cf: string, sender_user: string, recipient_user: string, msg_id: string, ts: number): string {
     if (!this.key) throw new Error('FrankingTagger.init() was not called');
-    const h = createHmac('sha256', this.key);
-    for (const part of [cf, sender_user, recipient_user, msg_id, String(ts)]) {
-      const len = Buffer.alloc(4);
-      len.writeUInt32BE(Buffer.byteLength(part));
-      h.update(len).update(part);
-    }
-    return h.digest('base64');
+    return computeFrankingTag(this.key, {
+      kid: String(this.kid),
+      cf,
+      sender: sender_user,
+      recipient: recipient_user,
+      msgId: msg_id,
+      ts,
+    });
   }
 }

@@ -76,6 +76,7 @@ export class RelayService {
   readonly limits: RelayLimits;
   private readonly deliveries = new Map<string, Delivery>();
   private tempIds = 0;
+  private lastTs = 0;
   readonly stats = { relayed: 0, stored: 0, delivered: 0, parked: 0, slowConsumersClosed: 0 };
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -147,10 +148,12 @@ export class RelayService {
       seen.add(e.to_client);
     }
 
-    const ts = this.deps.clock.now();
+    // Strictly increasing on this node, so clients can order a chat by `ts` alone.
+    const ts = (this.lastTs = Math.max(this.deps.clock.now(), this.lastTs + 1));
     const rfByUser = new Map<string, string>();
     const toStore: NewEnvelope[] = [];
     let delivered = 0;
+    let partnerDelivered = 0;
     for (const e of frame.envelopes) {
       const recipientUser = owner.get(e.to_client)!;
       let rf = rfByUser.get(recipientUser);
@@ -171,8 +174,10 @@ export class RelayService {
         kid: this.deps.tagger.kid,
         expires_at: ts + this.limits.envelopeTtlMs,
       };
-      if (this.tryPushLive(env)) delivered++;
-      else toStore.push(env);
+      if (this.tryPushLive(env)) {
+        delivered++;
+        if (recipientUser === partner) partnerDelivered++;
+      } else toStore.push(env);
     }
     if (toStore.length > 0) await this.storeFor(toStore);
     this.stats.relayed += frame.envelopes.length;
@@ -186,6 +191,7 @@ export class RelayService {
       ts,
       stored: toStore.length,
       delivered,
+      partner_delivered: partnerDelivered,
       missing_clients,
     };
   }
