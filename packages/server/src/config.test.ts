@@ -27,6 +27,10 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses REDIS_URL until multi-node mode exists, instead of silently running alone', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+  });
+
   it('parses booleans and numbers', () => {
     const c = loadConfig({ TRUST_PROXY: 'true', PORT: '0', ARGON2_CONCURRENCY: '4' });
     expect(c.TRUST_PROXY).toBe(true);

@@ -63,5 +63,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (r.data.REDIS_URL) {
+    // Refuse rather than silently run single-node: several nodes without the bus would lose events.
+    throw new ConfigError(
+      'Invalid configuration:\n  REDIS_URL: multi-node mode (Redis bus, shared queue) is not available yet; unset it (see docs/operations.md)',
+    );
+  }
   return { ...r.data, DATA_DIR: resolve(r.data.DATA_DIR) };
 }

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './logger.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
 import { Argon2SecretHasher } from './hashing/argon2-secret-hasher.js';
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
 import { AccountService } from './core/accounts/account-service.js';
@@ -39,10 +40,12 @@ export interface StartOptions {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL, opts.logDestination);
   const clock = opts.clock ?? systemClock;
-  const store: Store = new SqliteStore({
-    filename: join(config.DATA_DIR, 'omechat.db'),
-    synchronous: config.SQLITE_SYNCHRONOUS,
-  });
+  const store: Store = config.DATABASE_URL
+    ? await PostgresStore.open({ connectionString: config.DATABASE_URL })
+    : new SqliteStore({
+        filename: join(config.DATA_DIR, 'omechat.db'),
+        synchronous: config.SQLITE_SYNCHRONOUS,
+      });
   const limiter = new MemoryRateLimiter(clock);
   const hasher = new Argon2SecretHasher(
     { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 },
@@ -161,7 +164,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-  logger.info({ port, store: 'sqlite' }, 'omechat listening');
+  logger.info({ port, store: config.DATABASE_URL ? 'postgres' : 'sqlite' }, 'omechat listening');
   return {
     url: `http://${host}:${port}`,
     port,

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import type { ClientRecord, Store, UserRecord } from '../ports/store.js';
+import type { ClientRecord, NewEnvelope, Store, UserRecord } from '../ports/store.js';
 
 /**
  * The storage contract every Store adapter must pass. An adapter's test file calls this with a
@@ -95,6 +95,132 @@ export function describeStoreContract(
       expect(await store.getUser(u.user_hash)).toBeNull();
       expect(await store.getClient(c.client_hash)).toBeNull();
       expect(await store.deleteUser(u.user_hash)).toBe(false);
+    });
+
+    async function twoUsersWithClients() {
+      const a = user();
+      const b = user({ username: 'bob', username_key: 'bob' });
+      await store.createUser(a);
+      await store.createUser(b);
+      const ca = client(a.user_hash);
+      const cb = client(b.user_hash);
+      await store.createClient(ca);
+      await store.createClient(cb);
+      return { a, b, ca, cb };
+    }
+
+    const envelope = (
+      recipient_client: string,
+      from_user: string,
+      over: Partial<NewEnvelope> = {},
+    ): NewEnvelope => ({
+      recipient_client,
+      from_user,
+      from_client: hex(),
+      chat_id: 'f'.repeat(32),
+      msg_id: hex().slice(0, 32),
+      ts: 1000,
+      ciphertext: 'Y2lwaGVy',
+      cf: 'Y2Y=',
+      rf: 'cmY=',
+      kid: 1,
+      expires_at: 5000,
+      ...over,
+    });
+
+    it('creates, lists and deletes chats', async () => {
+      const { a, b } = await twoUsersWithClients();
+      const chat = {
+        chat_id: '1'.repeat(32),
+        user_a: a.user_hash,
+        user_b: b.user_hash,
+        origin: 'match' as const,
+        created_at: 5,
+      };
+      await store.createChat(chat);
+      expect(await store.getChat(chat.chat_id)).toEqual(chat);
+      expect(await store.listChats(b.user_hash)).toEqual([chat]);
+      expect(await store.deleteChat(chat.chat_id)).toBe(true);
+      expect(await store.getChat(chat.chat_id)).toBeNull();
+      expect(await store.deleteChat(chat.chat_id)).toBe(false);
+    });
+
+    it('appends envelopes with increasing ids, reads pages in order, deletes by recipient only', async () => {
+      const { a, b, ca, cb } = await twoUsersWithClients();
+      const stored = await store.appendEnvelopes([
+        envelope(cb.client_hash, a.user_hash, { ciphertext: 'MQ==' }),
+        envelope(cb.client_hash, a.user_hash, { ciphertext: 'Mg==' }),
+        envelope(ca.client_hash, b.user_hash),
+        envelope(cb.client_hash, a.user_hash, { ciphertext: 'Mw==' }),
+      ]);
+      const ids = stored.map((e) => Number(e.id));
+      expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+      const page1 = await store.readEnvelopes(cb.client_hash, null, 2);
+      expect(page1.map((e) => e.ciphertext)).toEqual(['MQ==', 'Mg==']);
+      expect(page1[0]).toEqual(stored[0]);
+      const page2 = await store.readEnvelopes(cb.client_hash, page1[1]!.id, 10);
+      expect(page2.map((e) => e.ciphertext)).toEqual(['Mw==']);
+      expect(await store.countEnvelopes(cb.client_hash)).toBe(3);
+      // Another recipient cannot delete them.
+      expect(await store.deleteEnvelopes(ca.client_hash, [stored[0]!.id])).toBe(0);
+      expect(await store.deleteEnvelopes(cb.client_hash, [stored[0]!.id, stored[1]!.id])).toBe(2);
+      expect(await store.countEnvelopes(cb.client_hash)).toBe(1);
+      expect(await store.deleteExpiredEnvelopes(5000)).toBe(2);
+      expect(await store.countEnvelopes(ca.client_hash)).toBe(0);
+    });
+
+    it('deleting an account deletes its envelopes, chats and keys', async () => {
+      const { a, b, ca, cb } = await twoUsersWithClients();
+      await store.createChat({
+        chat_id: '2'.repeat(32),
+        user_a: a.user_hash,
+        user_b: b.user_hash,
+        origin: 'match',
+        created_at: 1,
+      });
+      await store.appendEnvelopes([
+        envelope(cb.client_hash, a.user_hash),
+        envelope(ca.client_hash, b.user_hash),
+      ]);
+      await store.putBundle(ca.client_hash, 'bundle', 1);
+      await store.addOneTimePrekeys(ca.client_hash, [{ id: 1, key: 'k' }]);
+      await store.deleteUser(a.user_hash);
+      expect(await store.listChats(b.user_hash)).toEqual([]);
+      expect(await store.countEnvelopes(cb.client_hash)).toBe(0); // sent by a
+      expect(await store.takeBundle(ca.client_hash)).toBeNull();
+    });
+
+    it('stores bundles and hands out each one-time prekey once', async () => {
+      const { ca } = await twoUsersWithClients();
+      expect(await store.takeBundle(ca.client_hash)).toBeNull();
+      await store.putBundle(ca.client_hash, 'b1', 1);
+      await store.putBundle(ca.client_hash, 'b2', 2);
+      await store.addOneTimePrekeys(ca.client_hash, [
+        { id: 2, key: 'k2' },
+        { id: 1, key: 'k1' },
+        { id: 1, key: 'dup' },
+      ]);
+      expect(await store.countOneTimePrekeys(ca.client_hash)).toBe(2);
+      expect(await store.takeBundle(ca.client_hash)).toEqual({
+        bundle: 'b2',
+        one_time_prekey: { id: 1, key: 'k1' },
+      });
+      expect(await store.takeBundle(ca.client_hash)).toEqual({
+        bundle: 'b2',
+        one_time_prekey: { id: 2, key: 'k2' },
+      });
+      expect(await store.takeBundle(ca.client_hash)).toEqual({ bundle: 'b2', one_time_prekey: null });
+    });
+
+    it('keeps server keys first-writer-wins and blocked pairs', async () => {
+      expect(await store.getOrCreateServerKey('franking', 1, 'aa', 1)).toBe('aa');
+      expect(await store.getOrCreateServerKey('franking', 1, 'bb', 2)).toBe('aa');
+      expect(await store.getOrCreateServerKey('pair', 1, 'cc', 2)).toBe('cc');
+      await store.addBlockedPair('p1', 1);
+      await store.addBlockedPair('p1', 2);
+      expect(await store.isBlockedPair('p1')).toBe(true);
+      expect(await store.isBlockedPair('p2')).toBe(false);
+      expect(await store.listBlockedPairs()).toEqual(['p1']);
     });
   });
 }

@@ -1,0 +1,351 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type {
+  ChatRecord,
+  ClientRecord,
+  EnvelopeRecord,
+  NewEnvelope,
+  Store,
+  UserRecord,
+} from '../../ports/store.js';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+// BIGINT columns hold ms timestamps and ids: parse them as JS numbers (safe below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Tables live in this schema (created if missing); tests use a fresh one each. */
+  schema?: string;
+  max?: number;
+}
+
+/** The store for many nodes: PostgreSQL through a `pg` pool, same contract as SqliteStore. */
+export class PostgresStore implements Store {
+  private constructor(readonly pool: pg.Pool) {}
+
+  static async open(opts: PostgresStoreOptions): Promise<PostgresStore> {
+    const schema = opts.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
+    const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.max ?? 10 });
+    pool.on('connect', (c) => void c.query(`SET search_path TO ${schema}`));
+    const store = new PostgresStore(pool);
+    const client = await pool.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(`SET search_path TO ${schema}`);
+      await migrate(client);
+    } finally {
+      client.release();
+    }
+    return store;
+  }
+
+  private async q<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>(text, values);
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const r = await fn(c);
+      await c.query('COMMIT');
+      return r;
+    } catch (e) {
+      await c.query('ROLLBACK');
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async createUser(u: UserRecord): Promise<boolean> {
+    const r = await this.q(
+      `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [
+        u.user_hash,
+        u.username,
+        u.username_key,
+        u.secret_hash,
+        u.age_at_signup,
+        u.created_at,
+        u.last_seen_day,
+      ],
+    );
+    return r.rowCount === 1;
+  }
+
+  async getUser(user_hash: string): Promise<UserRecord | null> {
+    return (
+      (await this.q<UserRecord>('SELECT * FROM users WHERE user_hash = $1', [user_hash])).rows[0] ?? null
+    );
+  }
+
+  async getUserByUsernameKey(username_key: string): Promise<UserRecord | null> {
+    return (
+      (await this.q<UserRecord>('SELECT * FROM users WHERE username_key = $1', [username_key])).rows[0] ??
+      null
+    );
+  }
+
+  async deleteUser(user_hash: string): Promise<boolean> {
+    return (await this.q('DELETE FROM users WHERE user_hash = $1', [user_hash])).rowCount === 1;
+  }
+
+  async createClient(c: ClientRecord): Promise<void> {
+    await this.q(
+      `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [c.client_hash, c.user_hash, c.token_hash, c.label, c.created_at, c.last_seen_day],
+    );
+  }
+
+  async getClient(client_hash: string): Promise<ClientRecord | null> {
+    return (
+      (await this.q<ClientRecord>('SELECT * FROM clients WHERE client_hash = $1', [client_hash])).rows[0] ??
+      null
+    );
+  }
+
+  async listClients(user_hash: string): Promise<ClientRecord[]> {
+    return (
+      await this.q<ClientRecord>(
+        'SELECT * FROM clients WHERE user_hash = $1 ORDER BY created_at, client_hash',
+        [user_hash],
+      )
+    ).rows;
+  }
+
+  async deleteClient(user_hash: string, client_hash: string): Promise<boolean> {
+    return (
+      (
+        await this.q('DELETE FROM clients WHERE user_hash = $1 AND client_hash = $2', [
+          user_hash,
+          client_hash,
+        ])
+      ).rowCount === 1
+    );
+  }
+
+  async touchLastSeen(client_hash: string, day: string): Promise<void> {
+    await this.tx(async (c) => {
+      const r = await c.query<{ user_hash: string }>(
+        'UPDATE clients SET last_seen_day = $1 WHERE client_hash = $2 RETURNING user_hash',
+        [day, client_hash],
+      );
+      if (r.rows[0])
+        await c.query('UPDATE users SET last_seen_day = $1 WHERE user_hash = $2', [day, r.rows[0].user_hash]);
+    });
+  }
+
+  async createChat(chat: ChatRecord): Promise<void> {
+    await this.q(
+      'INSERT INTO chats (chat_id, user_a, user_b, origin, created_at) VALUES ($1, $2, $3, $4, $5)',
+      [chat.chat_id, chat.user_a, chat.user_b, chat.origin, chat.created_at],
+    );
+  }
+
+  async getChat(chat_id: string): Promise<ChatRecord | null> {
+    return (await this.q<ChatRecord>('SELECT * FROM chats WHERE chat_id = $1', [chat_id])).rows[0] ?? null;
+  }
+
+  async listChats(user_hash: string): Promise<ChatRecord[]> {
+    return (
+      await this.q<ChatRecord>(
+        'SELECT * FROM chats WHERE user_a = $1 OR user_b = $1 ORDER BY created_at, chat_id',
+        [user_hash],
+      )
+    ).rows;
+  }
+
+  async deleteChat(chat_id: string): Promise<boolean> {
+    return (await this.q('DELETE FROM chats WHERE chat_id = $1', [chat_id])).rowCount === 1;
+  }
+
+  async appendEnvelopes(envelopes: NewEnvelope[]): Promise<EnvelopeRecord[]> {
+    if (envelopes.length === 0) return [];
+    // One multi-row INSERT: atomic, one round trip; RETURNING keeps input order for a VALUES list.
+    const cols = [
+      'recipient_client',
+      'from_user',
+      'from_client',
+      'chat_id',
+      'msg_id',
+      'ts',
+      'ciphertext',
+      'cf',
+      'rf',
+      'kid',
+      'expires_at',
+    ] as const;
+    const values: unknown[] = [];
+    const rows = envelopes.map((e, i) => {
+      for (const c of cols) values.push(e[c]);
+      return `(${cols.map((_, j) => `$${i * cols.length + j + 1}`).join(', ')})`;
+    });
+    const r = await this.q<{ id: number }>(
+      `INSERT INTO envelopes (${cols.join(', ')}) VALUES ${rows.join(', ')} RETURNING id`,
+      values,
+    );
+    return envelopes.map((e, i) => ({ ...e, id: String(r.rows[i]!.id) }));
+  }
+
+  async readEnvelopes(
+    recipient_client: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<EnvelopeRecord[]> {
+    const r = await this.q<Omit<EnvelopeRecord, 'id'> & { id: number }>(
+      'SELECT * FROM envelopes WHERE recipient_client = $1 AND id > $2 ORDER BY id LIMIT $3',
+      [recipient_client, afterId === null ? 0 : Number(afterId), limit],
+    );
+    return r.rows.map((row) => ({ ...row, id: String(row.id) }));
+  }
+
+  async deleteEnvelopes(recipient_client: string, ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const r = await this.q('DELETE FROM envelopes WHERE recipient_client = $1 AND id = ANY($2::bigint[])', [
+      recipient_client,
+      ids.map(Number),
+    ]);
+    return r.rowCount ?? 0;
+  }
+
+  async deleteExpiredEnvelopes(now: number): Promise<number> {
+    return (await this.q('DELETE FROM envelopes WHERE expires_at <= $1', [now])).rowCount ?? 0;
+  }
+
+  async countEnvelopes(recipient_client: string): Promise<number> {
+    return Number(
+      (
+        await this.q<{ n: string }>('SELECT COUNT(*) AS n FROM envelopes WHERE recipient_client = $1', [
+          recipient_client,
+        ])
+      ).rows[0]!.n,
+    );
+  }
+
+  async putBundle(client_hash: string, bundle: string, updated_at: number): Promise<void> {
+    await this.q(
+      `INSERT INTO prekey_bundles (client_hash, bundle, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (client_hash) DO UPDATE SET bundle = excluded.bundle, updated_at = excluded.updated_at`,
+      [client_hash, bundle, updated_at],
+    );
+  }
+
+  async addOneTimePrekeys(client_hash: string, keys: { id: number; key: string }[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.q(
+      `INSERT INTO one_time_prekeys (client_hash, key_id, public_key)
+       SELECT $1, * FROM UNNEST($2::int[], $3::text[]) ON CONFLICT DO NOTHING`,
+      [client_hash, keys.map((k) => k.id), keys.map((k) => k.key)],
+    );
+  }
+
+  async takeBundle(client_hash: string) {
+    return this.tx(async (c) => {
+      const b = (
+        await c.query<{ bundle: string }>('SELECT bundle FROM prekey_bundles WHERE client_hash = $1', [
+          client_hash,
+        ])
+      ).rows[0];
+      if (!b) return null;
+      // SKIP LOCKED: two nodes serving the same device at once never hand out the same key.
+      const k = (
+        await c.query<{ key_id: number; public_key: string }>(
+          `DELETE FROM one_time_prekeys WHERE (client_hash, key_id) = (
+             SELECT client_hash, key_id FROM one_time_prekeys WHERE client_hash = $1 ORDER BY key_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+           RETURNING key_id, public_key`,
+          [client_hash],
+        )
+      ).rows[0];
+      return { bundle: b.bundle, one_time_prekey: k ? { id: k.key_id, key: k.public_key } : null };
+    });
+  }
+
+  async countOneTimePrekeys(client_hash: string): Promise<number> {
+    return Number(
+      (
+        await this.q<{ n: string }>('SELECT COUNT(*) AS n FROM one_time_prekeys WHERE client_hash = $1', [
+          client_hash,
+        ])
+      ).rows[0]!.n,
+    );
+  }
+
+  async getOrCreateServerKey(purpose: string, kid: number, key_hex: string, now: number): Promise<string> {
+    await this.q(
+      'INSERT INTO server_keys (purpose, kid, key_hex, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [purpose, kid, key_hex, now],
+    );
+    return (
+      await this.q<{ key_hex: string }>('SELECT key_hex FROM server_keys WHERE purpose = $1 AND kid = $2', [
+        purpose,
+        kid,
+      ])
+    ).rows[0]!.key_hex;
+  }
+
+  async addBlockedPair(pair_hash: string, now: number): Promise<void> {
+    await this.q('INSERT INTO blocked_pairs (pair_hash, created_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      pair_hash,
+      now,
+    ]);
+  }
+
+  async isBlockedPair(pair_hash: string): Promise<boolean> {
+    return (await this.q('SELECT 1 FROM blocked_pairs WHERE pair_hash = $1', [pair_hash])).rowCount === 1;
+  }
+
+  async listBlockedPairs(): Promise<string[]> {
+    return (await this.q<{ pair_hash: string }>('SELECT pair_hash FROM blocked_pairs')).rows.map(
+      (r) => r.pair_hash,
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+async function migrate(c: pg.PoolClient): Promise<void> {
+  // One migrator at a time across nodes starting together.
+  await c.query('SELECT pg_advisory_lock(7268455)');
+  try {
+    await c.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
+    const applied = new Set(
+      (await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+        (r) => r.version,
+      ),
+    );
+    for (const file of readdirSync(MIGRATIONS_DIR)
+      .filter((f) => /^\d+-.+\.sql$/.test(f))
+      .sort()) {
+      const version = Number.parseInt(file, 10);
+      if (applied.has(version)) continue;
+      await c.query('BEGIN');
+      try {
+        await c.query(readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
+        await c.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          version,
+          Date.now(),
+        ]);
+        await c.query('COMMIT');
+      } catch (e) {
+        await c.query('ROLLBACK');
+        throw e;
+      }
+    }
+  } finally {
+    await c.query('SELECT pg_advisory_unlock(7268455)');
+  }
+}
