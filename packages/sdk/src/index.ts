@@ -1,0 +1,30 @@
+// The browser-safe entry: nothing here imports `node:` modules (FileKeyStore lives in `./node/`).
+export { TypedEmitter, type Listener } from './typed-emitter.js';
+export type { ClientCredentials } from './client-credentials.js';
+export { HttpApi, type FetchLike, type HttpApiOptions } from './http-api.js';
+export {
+  WsConnection,
+  type WebSocketLike,
+  type WebSocketConstructor,
+  type WsConnectionOptions,
+  type WsConnectionState,
+  type WsConnectionEvents,
+} from './ws-connection.js';
+export type { ReplyOf, WsRequestFrame, WsRequestType, WsSendFrame } from './ws-request-types.js';
+export type { KeyStore, KeyStoreOp } from './key-store.js';
+export { MemoryKeyStore } from './memory-key-store.js';
+export { IndexedDbKeyStore, type EncryptedRecord } from './indexed-db-key-store.js';
+export { toOmeChatError } from './to-omechat-error.js';
+export { transportError } from './transport-error.js';
+export { OmeChatClient, type SignInOptions, type RestoreOptions } from './omechat-client.js';
+export type {
+  ChatMessage,
+  ChatSummary,
+  ChatEndReason,
+  ClientEvents,
+  ConnectionState,
+  MessageStatus,
+  PartnerInfo,
+  SafetyNumber,
+} from './sdk-types.js';
+export { MAX_TEXT_LENGTH } from './message-body.js';

@@ -1,0 +1,1 @@
+export { FileKeyStore } from './file-key-store.js';

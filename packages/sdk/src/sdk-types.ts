@@ -1,0 +1,55 @@
+import type { PartnerInfo, ServerFrameOf } from '@omechat/protocol';
+
+export type { PartnerInfo };
+
+export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** One chat as this device knows it (active or ended), for chat lists. */
+export interface ChatSummary {
+  chat_id: string;
+  partner: PartnerInfo;
+  active: boolean;
+  unread: number;
+  last_activity: number;
+  last_text: string | null;
+  ended_reason: ChatEndReason | null;
+  origin: 'match' | 'invitation';
+}
+
+/** One decrypted message as kept on this device. */
+export interface ChatMessage {
+  chat_id: string;
+  msg_id: string;
+  from_me: boolean;
+  text: string;
+  /** The server's timestamp (ms); a message not yet acknowledged carries the local send time. */
+  ts: number;
+  status: MessageStatus;
+}
+
+export type ChatEndReason = ServerFrameOf<'chat.ended'>['reason'];
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+export interface ClientEvents {
+  state: ConnectionState;
+  /** An incoming message, or one this user sent from another device. */
+  message: ChatMessage;
+  'message.status': { chat_id: string; msg_id: string; status: MessageStatus };
+  typing: { chat_id: string; typing: boolean };
+  'chat.started': ChatSummary;
+  'chat.ended': { chat_id: string; reason: ChatEndReason };
+  'chat.updated': ChatSummary;
+  'invite.received': { invitation_id: string; from: PartnerInfo };
+  'invite.declined': { invitation_id: string };
+  presence: { chat_id: string; online: boolean };
+  'signed-out': { reason: 'revoked' | 'deleted' | 'local' };
+  /** Problems that concern no single call: an undecryptable message, a failed background step. */
+  error: { code: string; message: string };
+}
+
+export interface SafetyNumber {
+  /** 60 digits. */
+  digits: string;
+  /** The same in 12 groups of 5, as shown to people. */
+  groups: string[];
+}

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { OmeChatClient } from '../src/omechat-client.js';
+import { MemoryKeyStore } from '../src/memory-key-store.js';
+import type { ChatMessage, ChatSummary } from '../src/sdk-types.js';
+import { startTestServer, type TestServer } from '../../server/test/test-server.js';
+
+/** Every text frame any SDK socket received, to prove no plaintext ever crossed the wire. */
+const wireFrames: string[] = [];
+class RecordingWebSocket extends WebSocket {
+  constructor(url: string) {
+    super(url);
+    this.on('message', (d) => wireFrames.push(String(d)));
+  }
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.destroy();
+});
+
+function device(username: string, secret: string, label: string) {
+  return OmeChatClient.signIn({
+    baseUrl: server.url,
+    username,
+    secret,
+    label,
+    keyStore: new MemoryKeyStore(),
+    WebSocketImpl: RecordingWebSocket as never,
+  });
+}
+
+function nextEvent<T>(
+  c: OmeChatClient,
+  event: 'message' | 'chat.started',
+  pred: (p: T) => boolean = () => true,
+  ms = 15_000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    const off = c.on(event, ((p: T) => {
+      if (!pred(p)) return;
+      clearTimeout(t);
+      off();
+      resolve(p);
+    }) as never);
+  });
+}
+
+async function until(check: () => Promise<boolean>, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not met in time');
+}
+
+const texts = (h: ChatMessage[]) => h.map((m) => `${m.from_me ? 'me' : 'them'}:${m.text}`);
+
+describe('end-to-end messaging through the real server and SDK', () => {
+  it('two users with two devices each: everyone decrypts, the offline device catches up across a restart', async () => {
+    const alice = await OmeChatClient.createAccount(server.url, { username: 'e2e_alice', age: 16 });
+    const bob = await OmeChatClient.createAccount(server.url, { username: 'e2e_bob', age: 17 });
+    const a1 = await device('e2e_alice', alice.secret, 'alice laptop');
+    const a2 = await device('e2e_alice', alice.secret, 'alice phone');
+    const b1 = await device('e2e_bob', bob.secret, 'bob laptop');
+    const b2 = await device('e2e_bob', bob.secret, 'bob phone');
+    await Promise.all([a1.connect(), a2.connect(), b1.connect(), b2.connect()]);
+
+    const started = nextEvent<ChatSummary>(a1, 'chat.started');
+    const startedB = nextEvent<ChatSummary>(b1, 'chat.started');
+    expect(await a1.findStranger(2)).toBe('waiting');
+    expect(await b1.findStranger(2)).toBe('matched');
+    const chat = await started;
+    await startedB;
+    expect(chat.partner).toMatchObject({ user_hash: bob.user_hash, username: 'e2e_bob', age: 17 });
+    const chat_id = chat.chat_id;
+
+    // Alice -> Bob: both of Bob's devices and Alice's other device decrypt it.
+    const gotB1 = nextEvent<ChatMessage>(b1, 'message', (m) => m.text === 'hello bob');
+    const gotB2 = nextEvent<ChatMessage>(b2, 'message', (m) => m.text === 'hello bob');
+    const gotA2 = nextEvent<ChatMessage>(a2, 'message', (m) => m.text === 'hello bob');
+    await a1.sendText(chat_id, 'hello bob');
+    expect(await gotB1).toMatchObject({ chat_id, from_me: false, text: 'hello bob' });
+    expect((await gotB2).from_me).toBe(false);
+    expect((await gotA2).from_me).toBe(true);
+
+    // Bob -> Alice from his phone.
+    const gotA1 = nextEvent<ChatMessage>(a1, 'message', (m) => m.text === 'hi alice');
+    const gotB1own = nextEvent<ChatMessage>(b1, 'message', (m) => m.text === 'hi alice');
+    await b2.sendText(chat_id, 'hi alice');
+    expect((await gotA1).from_me).toBe(false);
+    expect((await gotB1own).from_me).toBe(true);
+
+    // Safety numbers agree on both sides (and on every device of a user).
+    const sa = await a1.safetyNumber(chat_id);
+    expect(sa.digits).toMatch(/^\d{60}$/);
+    expect(sa.groups).toHaveLength(12);
+    expect((await b1.safetyNumber(chat_id)).digits).toBe(sa.digits);
+    expect((await a2.safetyNumber(chat_id)).digits).toBe(sa.digits);
+
+    // Bob's phone goes offline; Alice sends many messages; the server restarts in between.
+    await until(async () => (await b2.history(chat_id)).every((m) => m.status !== 'sending'));
+    b2.close();
+    for (let i = 0; i < 20; i++) await a1.sendText(chat_id, `offline ${i}`);
+    await until(async () => (await a1.history(chat_id)).every((m) => m.status !== 'sending'));
+    for (const c of [a1, a2, b1]) c.close();
+    server = await server.restart();
+    // The restarted server has a new port: sign the same key stores in again at the new address.
+    const b2again = await OmeChatClient.restore({
+      baseUrl: server.url,
+      keyStore: (b2 as unknown as { store: MemoryKeyStore }).store,
+      WebSocketImpl: RecordingWebSocket as never,
+    });
+    expect(b2again).not.toBeNull();
+    await b2again!.connect();
+    await until(async () => (await b2again!.history(chat_id)).length === 22);
+    const history = texts(await b2again!.history(chat_id));
+    expect(history).toEqual([
+      'them:hello bob',
+      'me:hi alice',
+      ...Array.from({ length: 20 }, (_, i) => `them:offline ${i}`),
+    ]);
+    b2again!.close();
+  });
+
+  it('a canary plaintext never reaches the database files, the logs or any frame on the wire', async () => {
+    const canary = `CANARY-${crypto.randomUUID()}`;
+    const u1 = await OmeChatClient.createAccount(server.url, { username: 'canary_one', age: 30 });
+    const u2 = await OmeChatClient.createAccount(server.url, { username: 'canary_two', age: 31 });
+    const c1 = await device('canary_one', u1.secret, 'one');
+    const c2 = await device('canary_two', u2.secret, 'two');
+    await Promise.all([c1.connect(), c2.connect()]);
+    const s = nextEvent<ChatSummary>(c1, 'chat.started');
+    await c1.findStranger(3);
+    await c2.findStranger(3);
+    const { chat_id } = await s;
+    const got = nextEvent<ChatMessage>(c2, 'message', (m) => m.text === canary);
+    await c1.sendText(chat_id, canary);
+    expect((await got).text).toBe(canary);
+    // And once more while the recipient is offline, so it sits in the store.
+    c2.close();
+    await c1.sendText(chat_id, `${canary} stored`);
+    await until(async () => (await c1.history(chat_id)).every((m) => m.status !== 'sending'));
+    expect(await server.store.countEnvelopes(c2.client_hash)).toBeGreaterThan(0);
+
+    expect(wireFrames.length).toBeGreaterThan(0);
+    expect(wireFrames.join('\n')).not.toContain(canary);
+    expect(server.dataFilesText()).not.toContain(canary);
+    expect(server.logs.join('')).not.toContain(canary);
+    // Sanity: the grep would see a plaintext if it were there.
+    expect(server.dataFilesText()).toContain(c1.client_hash);
+    c1.close();
+  });
+});
