@@ -51,6 +51,8 @@ interface AccountRecord {
 interface OutboxRecord {
   frame: Extract<WsRequestFrame, { type: 'message.send' }>;
   chat_id: string;
+  /** Set once the message was re-encrypted after the server refused a stale device list. */
+  retried?: boolean;
 }
 
 export interface SignInOptions {
@@ -560,6 +562,12 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
     try {
       ack = await this.request(o.frame, 'message.ack');
     } catch (e) {
+      if (e instanceof OmeChatError && e.code === 'NOT_IN_CHAT' && !o.retried) {
+        // Most likely a device of the chat was revoked since our sessions were made: refresh the
+        // device lists and encrypt again, once.
+        const chat = await this.store.get<ChatSummary>(chatKey(o.chat_id));
+        if (chat?.active) return this.transmit(await this.reencrypt(o, chat.partner.user_hash));
+      }
       if (e instanceof OmeChatError && (e.code === 'NOT_IN_CHAT' || e.code === 'INVALID_FRAME')) {
         await this.finish(o, null, 'failed');
         return;
@@ -569,6 +577,53 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
     const status: MessageStatus = ack.partner_delivered > 0 ? 'delivered' : 'sent';
     await this.finish(o, ack.ts, status);
     if (ack.missing_clients.length > 0) await this.sendToMissing(o, ack.missing_clients);
+  }
+
+  /** Drops sessions of devices that no longer exist, opens ones for new devices, encrypts again. */
+  private async reencrypt(o: OutboxRecord, partner: string): Promise<OutboxRecord> {
+    const current = new Map<string, Set<string>>();
+    const served = new Map<string, ServerFrameOf<'bundles'>['devices']>();
+    for (const user of [partner, this.user_hash]) {
+      const reply = await this.request({ type: 'bundles.fetch', user_hash: user }, 'bundles');
+      current.set(user, new Set(reply.devices.map((d) => d.client_hash)));
+      served.set(user, reply.devices);
+    }
+    return this.exclusive(async () => {
+      const ops: KeyStoreOp[] = [];
+      const known = await this.targetSessions(partner);
+      for (const [client, { owner }] of known) {
+        if (!current.get(owner)?.has(client)) {
+          ops.push({ key: sessionKey(client), delete: true });
+          known.delete(client);
+        }
+      }
+      for (const user of [partner, this.user_hash]) {
+        const fresh = served.get(user)!.filter((d) => !known.has(d.client_hash));
+        const pinned =
+          user === this.user_hash ? this.identity.publicKey : await this.store.get<string>(peerKeyKey(user));
+        const r = this.sessions.initiate(user, fresh, new Map(), pinned);
+        ops.push(...r.ops);
+        for (const [client, session] of r.sessions)
+          known.set(client, { owner: user, record: { owner: user, list: [session] } });
+      }
+      const m = await this.store.get<ChatMessage>(msgKey(o.chat_id, o.frame.msg_id));
+      const enc = this.sessions.encrypt(known, encodeTextBody(m?.text ?? ''), this.user_hash);
+      const next: OutboxRecord = {
+        chat_id: o.chat_id,
+        retried: true,
+        frame: {
+          ...o.frame,
+          cf: enc.cf,
+          envelopes: Object.entries(enc.ciphertexts).map(([to_client, ciphertext]) => ({
+            to_client,
+            ciphertext,
+          })),
+        },
+      };
+      // The encrypt ops win over the initiate ops for the same key (later op, same write).
+      await this.store.write([...ops, ...enc.ops, { key: outboxKey(o.frame.msg_id), value: next }]);
+      return next;
+    });
   }
 
   private async finish(o: OutboxRecord, ts: number | null, status: MessageStatus): Promise<void> {

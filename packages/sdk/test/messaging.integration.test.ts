@@ -128,6 +128,29 @@ describe('end-to-end messaging through the real server and SDK', () => {
     b2again!.close();
   });
 
+  it('keeps working when the partner revokes a device (stale sessions are dropped, the message re-encrypted)', async () => {
+    const al = await OmeChatClient.createAccount(server.url, { username: 'rv_alice', age: 40 });
+    const bo = await OmeChatClient.createAccount(server.url, { username: 'rv_bob', age: 41 });
+    const a = await device('rv_alice', al.secret, 'a');
+    const b1 = await device('rv_bob', bo.secret, 'b1');
+    const b2 = await device('rv_bob', bo.secret, 'b2');
+    await Promise.all([a.connect(), b1.connect(), b2.connect()]);
+    const s = nextEvent<ChatSummary>(a, 'chat.started');
+    await a.findStranger(2);
+    await b1.findStranger(2);
+    const { chat_id } = await s;
+    const first = nextEvent<ChatMessage>(b2, 'message', (m) => m.text === 'before');
+    await a.sendText(chat_id, 'before');
+    await first;
+    await b1.revokeDevice(b2.client_hash);
+    const after = nextEvent<ChatMessage>(b1, 'message', (m) => m.text === 'after revoke');
+    await a.sendText(chat_id, 'after revoke');
+    expect((await after).text).toBe('after revoke');
+    await until(async () => (await a.history(chat_id)).every((m) => m.status !== 'sending'));
+    expect((await a.history(chat_id)).map((m) => m.status)).not.toContain('failed');
+    for (const c of [a, b1]) c.close();
+  });
+
   it('a canary plaintext never reaches the database files, the logs or any frame on the wire', async () => {
     const canary = `CANARY-${crypto.randomUUID()}`;
     const u1 = await OmeChatClient.createAccount(server.url, { username: 'canary_one', age: 30 });
