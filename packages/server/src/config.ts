@@ -43,6 +43,7 @@ export const ConfigSchema = z.object({
   SEND_BUFFER_BYTES: int(1024 * 1024, 16 * 1024),
   SLOW_CONSUMER_GRACE_MS: int(15_000, 100),
   SKIP_COOLDOWN_MS: int(10 * 60_000, 0),
+  METRICS_ENABLED: bool(false),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -139,6 +139,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     logger,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    metrics: config.METRICS_ENABLED,
     ws: {
       maxFrameBytes: config.MAX_FRAME_BYTES,
       authTimeoutMs: config.AUTH_TIMEOUT_MS,

@@ -12,6 +12,7 @@ import { toOmeChatError } from './error-reply.js';
 import { parseBearer } from './bearer-auth.js';
 import { accountRoutes } from './account-routes.js';
 import { registerWsGateway } from '../ws/ws-gateway.js';
+import { registerMetrics } from './metrics-routes.js';
 import type { ClientSocketOptions } from '../ws/client-socket.js';
 
 export interface HttpAppOptions {
@@ -20,6 +21,7 @@ export interface HttpAppOptions {
   trustProxy: boolean;
   bodyLimit: number;
   ws: ClientSocketOptions;
+  metrics: boolean;
 }
 
 declare module 'fastify' {
@@ -81,6 +83,7 @@ export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstanc
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   await registerWsGateway(app, opts.services, opts.logger, opts.ws);
+  if (opts.metrics) registerMetrics(app, opts.services);
   void app.register(accountRoutes(opts.services), { prefix: '/api/v1' });
   return app;
 }

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ METRICS_ENABLED: 'true' });
+});
+afterAll(async () => {
+  await server.destroy();
+});
+
+describe('revocation and deletion reach live sockets', () => {
+  it('closes the socket of a revoked client at once', async () => {
+    const u = await signUp(server, 'rv_live', 30);
+    const second = await server.api('/api/v1/clients', { body: { username: 'rv_live', secret: u.secret } });
+    const ws = await WsTestClient.authed(server.url, {
+      client_hash: second.body.client_hash,
+      access_token: second.body.access_token,
+    });
+    await server.api(`/api/v1/clients/${second.body.client_hash}`, { method: 'DELETE', auth: u.auth });
+    expect((await ws.waitType('error')).code).toBe('UNAUTHENTICATED');
+    expect(await ws.closed()).toBe(4401);
+  });
+
+  it('deleting an account ends its chats for the partner and closes its sockets', async () => {
+    const a = await signUp(server, 'del_a', 30);
+    const b = await signUp(server, 'del_b', 30);
+    const ca = await WsTestClient.authed(server.url, a);
+    const cb = await WsTestClient.authed(server.url, b);
+    await ca.request({ type: 'match.join', tolerance: 0 });
+    await cb.request({ type: 'match.join', tolerance: 0 });
+    const { chat } = await cb.waitType('match.found');
+    await server.api('/api/v1/account', { method: 'DELETE', auth: a.auth });
+    expect(await cb.waitType('chat.ended')).toMatchObject({
+      chat_id: chat.chat_id,
+      reason: 'account_deleted',
+    });
+    expect(await ca.closed()).toBe(4401);
+    cb.close();
+  });
+});
+
+describe('GET /metrics (opt-in)', () => {
+  it('exposes counts and the block-cache counters, and no ids', async () => {
+    const a = await signUp(server, 'met_a', 50);
+    const b = await signUp(server, 'met_b', 50);
+    const ca = await WsTestClient.authed(server.url, a);
+    const cb = await WsTestClient.authed(server.url, b);
+    await ca.request({ type: 'match.join', tolerance: 0 });
+    await cb.request({ type: 'match.join', tolerance: 0 });
+    const { chat } = await ca.waitType('match.found');
+    cb.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await ca.request({
+      type: 'message.send',
+      chat_id: chat.chat_id,
+      msg_id: randomMsgId(),
+      cf: CF,
+      envelopes: [{ to_client: b.client_hash, ciphertext: b64('x') }],
+    });
+    const again = await WsTestClient.authed(server.url, b);
+    await again.waitType('envelope');
+    const res = await fetch(`${server.url}/metrics`);
+    const text = await res.text();
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    expect(text).toMatch(/^omechat_connections \d+$/m);
+    expect(Number(/^omechat_envelopes_stored_total (\d+)$/m.exec(text)![1])).toBeGreaterThanOrEqual(1);
+    // The stored envelope's block was warmed on append, so the drain was a cache hit.
+    expect(Number(/^omechat_block_cache_hits_total (\d+)$/m.exec(text)![1])).toBeGreaterThanOrEqual(1);
+    for (const id of [a.user_hash, b.user_hash, a.client_hash, chat.chat_id]) expect(text).not.toContain(id);
+    ca.close();
+    again.close();
+  });
+
+  it('is off by default', async () => {
+    const s = await startTestServer();
+    try {
+      expect((await s.api('/metrics')).status).toBe(404);
+    } finally {
+      await s.destroy();
+    }
+  });
+});
