@@ -1,3 +1,6 @@
+// First, before any schema is created (see the file).
+import './csp-safe-validation.js';
+
 export * from './error-catalogue.js';
 export * from './omechat-error.js';
 export * from './common-schemas.js';

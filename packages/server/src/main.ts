@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type pino from 'pino';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -140,6 +141,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
     metrics: config.METRICS_ENABLED,
+    webDir: config.WEB_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
     ws: {
       maxFrameBytes: config.MAX_FRAME_BYTES,
       authTimeoutMs: config.AUTH_TIMEOUT_MS,

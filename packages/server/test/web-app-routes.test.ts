@@ -1,29 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './test-server.js';
 import { registerWebApp, WEB_CONTENT_SECURITY_POLICY } from '../src/http/web-app-routes.js';
 
 const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
-const webDir = join(webRoot, 'dist');
-
-// Until build-http-app.ts calls registerWebApp itself, add it the same way; a no-op once it does.
-vi.mock('../src/http/build-http-app.js', async (importOriginal) => {
-  const mod = await importOriginal<typeof import('../src/http/build-http-app.js')>();
-  const { registerWebApp: register } = await import('../src/http/web-app-routes.js');
-  const dist = fileURLToPath(new URL('../../web/dist', import.meta.url));
-  return {
-    ...mod,
-    buildHttpApp: async (opts: Parameters<typeof mod.buildHttpApp>[0]) => {
-      const app = await mod.buildHttpApp(opts);
-      if (!app.hasRoute({ method: 'GET', url: '/*' })) await register(app, dist);
-      return app;
-    },
-  };
-});
+// A private output dir: other test files may be serving packages/web/dist at the same time.
+const webDir = mkdtempSync(join(tmpdir(), 'omechat-web-'));
 
 let server: TestServer;
 let assets: string[];
@@ -38,12 +25,13 @@ beforeAll(async () => {
       configFile: join(webRoot, 'vite.config.ts'),
       mode: 'production',
       logLevel: 'warn',
+      build: { outDir: webDir, emptyOutDir: true },
     });
   } finally {
     process.env.NODE_ENV = env;
   }
   assets = readdirSync(join(webDir, 'assets'));
-  server = await startTestServer();
+  server = await startTestServer({ WEB_DIR: webDir });
 }, 120_000);
 
 afterAll(async () => {

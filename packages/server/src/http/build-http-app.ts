@@ -13,6 +13,7 @@ import { parseBearer } from './bearer-auth.js';
 import { accountRoutes } from './account-routes.js';
 import { registerWsGateway } from '../ws/ws-gateway.js';
 import { registerMetrics } from './metrics-routes.js';
+import { registerWebApp } from './web-app-routes.js';
 import type { ClientSocketOptions } from '../ws/client-socket.js';
 
 export interface HttpAppOptions {
@@ -22,6 +23,8 @@ export interface HttpAppOptions {
   bodyLimit: number;
   ws: ClientSocketOptions;
   metrics: boolean;
+  /** The built web app (packages/web/dist); nothing is served at / when it does not exist. */
+  webDir: string;
 }
 
 declare module 'fastify' {
@@ -85,6 +88,7 @@ export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstanc
   await registerWsGateway(app, opts.services, opts.logger, opts.ws);
   if (opts.metrics) registerMetrics(app, opts.services);
   void app.register(accountRoutes(opts.services), { prefix: '/api/v1' });
+  await registerWebApp(app, opts.webDir);
   return app;
 }
 

@@ -1,0 +1,61 @@
+import { Suspense, use, useState } from 'react';
+import type { OmeChatClient } from './sdk.js';
+import { WelcomeScreen } from './components/welcome-screen.js';
+import { SignedInApp } from './components/signed-in-app.js';
+
+export interface Boot {
+  client: OmeChatClient | null;
+  error: string | null;
+}
+
+const SIGNED_OUT_NOTICE = {
+  revoked: 'This device was signed out from another device.',
+  deleted: 'Your account was deleted.',
+  local: '',
+} as const;
+
+export function App({ boot }: { boot: Promise<Boot> }) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <Root boot={boot} />
+    </Suspense>
+  );
+}
+
+function Root({ boot }: { boot: Promise<Boot> }) {
+  const initial = use(boot);
+  const [client, setClient] = useState(initial.client);
+  const [notice, setNotice] = useState(initial.error ?? '');
+
+  if (!client)
+    return (
+      <WelcomeScreen
+        notice={notice || undefined}
+        onSignedIn={(c) => {
+          setNotice('');
+          setClient(c);
+        }}
+      />
+    );
+  return (
+    <SignedInApp
+      key={client.client_hash}
+      client={client}
+      onSignedOut={(reason) => {
+        client.close();
+        history.replaceState(null, '', location.pathname);
+        setNotice(SIGNED_OUT_NOTICE[reason]);
+        setClient(null);
+      }}
+    />
+  );
+}
+
+function Loading() {
+  return (
+    <div className="loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      <span>Opening OmeChat…</span>
+    </div>
+  );
+}

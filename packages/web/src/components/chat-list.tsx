@@ -1,0 +1,63 @@
+import type { ChatEntry } from '../session-state.js';
+import { fullTime, relativeDay } from '../format.js';
+import { Avatar } from './avatar.js';
+
+export interface ChatListProps {
+  chats: ChatEntry[];
+  selected: string | null;
+  onOpen(chat_id: string): void;
+}
+
+export function ChatList({ chats, selected, onOpen }: ChatListProps) {
+  if (chats.length === 0)
+    return (
+      <p className="muted empty" data-testid="chat-list-empty">
+        No chats yet. Find a stranger to start one.
+      </p>
+    );
+  return (
+    <ul className="chat-list" data-testid="chat-list">
+      {chats.map((c) => (
+        <li key={c.chat_id}>
+          <a
+            href={`#/chats/${encodeURIComponent(c.chat_id)}`}
+            className={c.active ? 'chat-item' : 'chat-item chat-item-ended'}
+            aria-current={selected === c.chat_id ? 'true' : undefined}
+            data-testid="chat-list-item"
+            data-chat-id={c.chat_id}
+            data-unread={c.unread}
+            onClick={(e) => {
+              e.preventDefault();
+              onOpen(c.chat_id);
+            }}
+          >
+            <Avatar name={c.partner.username} />
+            <span className="chat-item-main">
+              <span className="chat-item-top">
+                <strong className="chat-item-name">{c.partner.username}</strong>
+                <time
+                  className="chat-item-time"
+                  dateTime={new Date(c.last_activity).toISOString()}
+                  title={fullTime(c.last_activity)}
+                >
+                  {relativeDay(c.last_activity)}
+                </time>
+              </span>
+              <span className="chat-item-bottom">
+                <span className="chat-item-text">
+                  {c.partner_typing ? <em>typing…</em> : c.active ? (c.last_text ?? 'Say hi!') : 'Chat ended'}
+                </span>
+                {c.unread > 0 ? (
+                  <span className="badge" data-testid="chat-unread">
+                    {c.unread}
+                    <span className="sr-only"> unread</span>
+                  </span>
+                ) : null}
+              </span>
+            </span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}

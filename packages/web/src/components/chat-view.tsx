@@ -1,0 +1,245 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { OmeChatClient } from '../sdk.js';
+import { errorText } from '../sdk.js';
+import type { Session } from '../use-session.js';
+import type { ChatEntry } from '../session-state.js';
+import { endedText } from '../format.js';
+import { Avatar } from './avatar.js';
+import { MessageBubble } from './message-bubble.js';
+import { Composer } from './composer.js';
+import { ConfirmDialog } from './confirm-dialog.js';
+import { SafetyNumberDialog } from './safety-number-dialog.js';
+import { Icon } from './icons.js';
+
+export interface ChatViewProps {
+  client: OmeChatClient;
+  session: Session;
+  chat: ChatEntry;
+  tolerance: number;
+  notify(text: string, tone?: 'info' | 'error'): void;
+  onBack(): void;
+  onSearching(): void;
+}
+
+type Dialog = null | 'next' | 'leave' | 'block' | 'safety';
+
+export function ChatView({ client, session, chat, tolerance, notify, onBack, onSearching }: ChatViewProps) {
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [loaded, setLoaded] = useState(false);
+  const listRef = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+  const messages = session.state.messages[chat.chat_id] ?? [];
+  const name = chat.partner.username;
+  const { setViewing, loadHistory } = session;
+
+  useEffect(() => {
+    setViewing(chat.chat_id);
+    loadHistory(chat.chat_id)
+      .catch((e: unknown) => notify(errorText(e), 'error'))
+      .finally(() => setLoaded(true));
+    const onVisible = () => document.visibilityState === 'visible' && setViewing(chat.chat_id);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      setViewing(null);
+    };
+  }, [chat.chat_id, setViewing, loadHistory, notify]);
+
+  // Follow new messages only when the reader is already at the bottom.
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [messages.length, chat.partner_typing, chat.active]);
+
+  const end = async (how: 'next' | 'leave' | 'block') => {
+    try {
+      const r = await session.endChat(chat.chat_id, how, tolerance);
+      setDialog(null);
+      // When matched at once, chat.started has already opened the new chat.
+      if (r === 'waiting') onSearching();
+    } catch (e) {
+      setDialog(null);
+      notify(errorText(e), 'error');
+    }
+  };
+
+  const status = !chat.active
+    ? 'Chat ended'
+    : chat.partner_online === true
+      ? 'Online'
+      : chat.partner_online === false
+        ? 'Away'
+        : `Age ${chat.partner.age}`;
+
+  return (
+    <div className="chat-view" data-testid="chat-view" data-chat-id={chat.chat_id}>
+      <header className="chat-header">
+        <button type="button" className="icon-btn back-btn" aria-label="Back to chats" onClick={onBack}>
+          <Icon name="back" />
+        </button>
+        <Avatar name={name} />
+        <div className="chat-title">
+          <h2>{name}</h2>
+          <span className="muted chat-sub">
+            {chat.active && chat.partner_online !== null ? (
+              <span className={`presence presence-${String(chat.partner_online)}`} aria-hidden="true" />
+            ) : null}
+            {status}
+            {chat.active && chat.partner_online !== null ? ` · ${chat.partner.age}` : ''}
+          </span>
+        </div>
+        <button
+          type="button"
+          className="btn btn-ghost btn-small e2e-btn"
+          onClick={() => setDialog('safety')}
+          data-testid="safety-number-button"
+          aria-label="End-to-end encrypted. Show safety number"
+        >
+          <Icon name="lock" size={18} />
+          <span className="btn-label">Encrypted</span>
+        </button>
+        {chat.active ? (
+          <div className="chat-actions">
+            <button
+              type="button"
+              className="btn btn-secondary btn-small"
+              onClick={() => setDialog('next')}
+              data-testid="chat-next"
+            >
+              <Icon name="skip" size={18} />
+              <span className="btn-label">Next</span>
+            </button>
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() => setDialog('leave')}
+              data-testid="chat-leave"
+              aria-label="Leave chat"
+            >
+              <Icon name="exit" size={18} />
+              <span className="btn-label">Leave</span>
+            </button>
+            <button
+              type="button"
+              className="btn btn-ghost btn-small btn-danger-text"
+              onClick={() => setDialog('block')}
+              data-testid="chat-block"
+              aria-label={`Block ${name}`}
+            >
+              <Icon name="block" size={18} />
+              <span className="btn-label">Block</span>
+            </button>
+          </div>
+        ) : null}
+      </header>
+
+      <ol
+        ref={listRef}
+        className="messages"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-label={`Messages with ${name}`}
+        tabIndex={0}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+        }}
+      >
+        <li className="e2e-note">
+          <Icon name="lock" size={14} /> Messages are end-to-end encrypted. Only you and {name} can read them.
+        </li>
+        {loaded && messages.length === 0 && chat.active ? (
+          <li className="chat-start-note">
+            You are now chatting with {name} ({chat.partner.age}). Say hi! Be kind, and leave anytime.
+          </li>
+        ) : null}
+        {messages.map((m) => (
+          <MessageBubble
+            key={m.msg_id}
+            message={m}
+            onRetry={
+              m.status === 'failed' && chat.active
+                ? () => void session.send(chat.chat_id, m.text, m.msg_id)
+                : undefined
+            }
+          />
+        ))}
+      </ol>
+
+      <div className="chat-footer">
+        {chat.partner_typing && chat.active ? (
+          <div className="typing" data-testid="typing-indicator" aria-live="polite">
+            <span className="typing-dots" aria-hidden="true">
+              <span />
+              <span />
+              <span />
+            </span>
+            {name} is typing…
+          </div>
+        ) : null}
+        {!chat.active ? (
+          <div
+            className="ended"
+            role="status"
+            data-testid="chat-ended-notice"
+            data-reason={chat.ended_reason ?? ''}
+          >
+            <span>
+              {chat.ended_by_me
+                ? chat.ended_reason === 'blocked'
+                  ? `You blocked ${name}. You will not be matched again.`
+                  : 'You left this chat.'
+                : endedText(chat.ended_reason, name)}
+            </span>
+            <button type="button" className="btn btn-primary btn-small" onClick={onSearching}>
+              Meet someone new
+            </button>
+          </div>
+        ) : null}
+        <Composer
+          disabled={!chat.active}
+          onSend={(text) => void session.send(chat.chat_id, text)}
+          onTyping={(t) => client.setTyping(chat.chat_id, t)}
+        />
+      </div>
+
+      {dialog === 'next' ? (
+        <ConfirmDialog
+          title="Move on to the next stranger?"
+          description={`This ends the chat with ${name} for both of you and starts looking for someone new.`}
+          confirmLabel="Next"
+          onConfirm={() => end('next')}
+          onClose={() => setDialog(null)}
+          testid="confirm-next"
+        />
+      ) : dialog === 'leave' ? (
+        <ConfirmDialog
+          title="Leave this chat?"
+          description={`${name} will see that you left. You cannot reopen it.`}
+          confirmLabel="Leave"
+          onConfirm={() => end('leave')}
+          onClose={() => setDialog(null)}
+          testid="confirm-leave"
+        />
+      ) : dialog === 'block' ? (
+        <ConfirmDialog
+          title={`Block ${name}?`}
+          description="The chat ends now and you will never be matched with each other again."
+          confirmLabel="Block"
+          danger
+          onConfirm={() => end('block')}
+          onClose={() => setDialog(null)}
+          testid="confirm-block"
+        />
+      ) : dialog === 'safety' ? (
+        <SafetyNumberDialog
+          client={client}
+          chatId={chat.chat_id}
+          partner={name}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import { useEffect, useState } from 'react';
+import { IndexedDbKeyStore, OmeChatClient, errorText } from '../sdk.js';
+import { deviceLabel } from '../format.js';
+import { recoveryFileText } from '../recovery-file.js';
+import { Icon } from './icons.js';
+
+export interface SecretRevealProps {
+  username: string;
+  secret: string;
+  age: number;
+  onSignedIn(c: OmeChatClient): void;
+}
+
+/** Shows the server-made secret exactly once; the user must confirm they saved it. */
+export function SecretReveal({ username, secret, onSignedIn }: SecretRevealProps) {
+  const [saved, setSaved] = useState(false);
+  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  // Leaving the page now would lose the secret for good.
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
+
+  const download = () => {
+    const blob = new Blob([recoveryFileText(username, secret)], { type: 'text/plain;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `omechat-recovery-${username.replace(/[^\w.-]+/g, '_')}.txt`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  return (
+    <div className="form secret-reveal">
+      <h2 className="form-title">Save your secret</h2>
+      <p>
+        Your account <strong>{username}</strong> is ready. This secret is the only way to sign in on another
+        device or after signing out.
+      </p>
+      <div className="warning" role="note">
+        <strong>We show it only this once.</strong> There is no email and no reset: if you lose it, nobody can
+        recover this account.
+      </div>
+      <p className="secret-label" id="secret-label">
+        Your secret
+      </p>
+      <code className="secret" aria-labelledby="secret-label" data-testid="secret-display" tabIndex={0}>
+        {secret}
+      </code>
+      <div className="row-actions">
+        <button
+          type="button"
+          className="btn btn-secondary"
+          data-testid="secret-copy"
+          onClick={async () => {
+            try {
+              await navigator.clipboard.writeText(secret);
+              setCopied('copied');
+            } catch {
+              setCopied('failed');
+            }
+          }}
+        >
+          <Icon name={copied === 'copied' ? 'check' : 'copy'} />
+          {copied === 'copied' ? 'Copied' : 'Copy'}
+        </button>
+        <button type="button" className="btn btn-secondary" onClick={download} data-testid="secret-download">
+          <Icon name="download" />
+          Download recovery file
+        </button>
+      </div>
+      <p className="hint" aria-live="polite">
+        {copied === 'copied'
+          ? 'Copied. Paste it into your password manager now.'
+          : copied === 'failed'
+            ? 'Copying was blocked by the browser. Select the secret and copy it by hand.'
+            : 'A password manager is a good place for it.'}
+      </p>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={saved}
+          onChange={(e) => setSaved(e.target.checked)}
+          data-testid="secret-saved-checkbox"
+        />
+        <span>I saved my secret somewhere safe.</span>
+      </label>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button
+        type="button"
+        className="btn btn-primary btn-block"
+        disabled={!saved || busy}
+        data-testid="secret-saved-confirm"
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            const client = await OmeChatClient.signIn({
+              baseUrl: location.origin,
+              username,
+              secret,
+              keyStore: new IndexedDbKeyStore(),
+              label: deviceLabel(),
+            });
+            onSignedIn(client);
+          } catch (err) {
+            setError(errorText(err));
+            setBusy(false);
+          }
+        }}
+      >
+        {busy ? 'Setting up this device…' : 'I saved it, continue'}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import { useState } from 'react';
+import { IndexedDbKeyStore, OmeChatClient, errorText } from '../sdk.js';
+import { deviceLabel } from '../format.js';
+import { parseRecoveryFile } from '../recovery-file.js';
+
+export function SignInForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void }) {
+  const [username, setUsername] = useState('');
+  const [secret, setSecret] = useState('');
+  const [show, setShow] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  return (
+    <form
+      className="form"
+      noValidate
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(null);
+        if (!username.trim() || !secret.trim()) return setError('Enter your pseudonym and your secret.');
+        setBusy(true);
+        try {
+          const client = await OmeChatClient.signIn({
+            baseUrl: location.origin,
+            username: username.trim(),
+            secret: secret.trim(),
+            keyStore: new IndexedDbKeyStore(),
+            label: deviceLabel(),
+          });
+          onSignedIn(client);
+        } catch (err) {
+          setError(errorText(err));
+          setBusy(false);
+        }
+      }}
+    >
+      <h2 className="form-title">Sign in on this device</h2>
+      <div className="field">
+        <label htmlFor="si-username">Pseudonym</label>
+        <input
+          id="si-username"
+          name="username"
+          autoComplete="username"
+          spellCheck={false}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          data-testid="signin-username"
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="si-secret">Secret</label>
+        <div className="input-with-button">
+          <input
+            id="si-secret"
+            name="secret"
+            type={show ? 'text' : 'password'}
+            autoComplete="current-password"
+            spellCheck={false}
+            autoCapitalize="off"
+            className="mono"
+            value={secret}
+            onChange={(e) => setSecret(e.target.value)}
+            aria-describedby="si-secret-hint"
+            data-testid="signin-secret"
+          />
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            aria-pressed={show}
+            aria-controls="si-secret"
+            onClick={() => setShow((s) => !s)}
+          >
+            {show ? 'Hide' : 'Show'}
+          </button>
+        </div>
+        <p id="si-secret-hint" className="hint">
+          The 64-character secret you saved when you signed up.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="si-file" className="file-label">
+          Or open your recovery file
+        </label>
+        <input
+          id="si-file"
+          type="file"
+          accept=".txt,text/plain"
+          className="file-input"
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (!file) return;
+            const parsed = parseRecoveryFile(await file.text());
+            if (!parsed.secret) return setError('That file does not look like an OmeChat recovery file.');
+            setError(null);
+            setSecret(parsed.secret);
+            if (parsed.username) setUsername(parsed.username);
+          }}
+        />
+      </div>
+      {error ? (
+        <p className="form-error" role="alert" data-testid="signin-error">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="signin-submit">
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}

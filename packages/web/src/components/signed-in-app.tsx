@@ -1,0 +1,111 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { OmeChatClient } from '../sdk.js';
+import { errorText } from '../sdk.js';
+import { useSession } from '../use-session.js';
+import { useHashRoute } from '../use-hash-route.js';
+import { clampTolerance, maxTolerance } from '../age-rules.js';
+import { saveTolerance, storedTolerance } from '../prefs.js';
+import { TopBar } from './top-bar.js';
+import { HomeScreen } from './home-screen.js';
+import { ChatsScreen } from './chats-screen.js';
+import { SettingsScreen } from './settings-screen.js';
+import { InvitePrompt } from './invite-prompt.js';
+import { Toasts, type Toast } from './toasts.js';
+
+const connected = new WeakSet<OmeChatClient>();
+
+export interface SignedInAppProps {
+  client: OmeChatClient;
+  onSignedOut(reason: 'revoked' | 'deleted' | 'local'): void;
+}
+
+export function SignedInApp({ client, onSignedOut }: SignedInAppProps) {
+  const [route, go] = useHashRoute();
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [tolerance, setToleranceState] = useState(() =>
+    clampTolerance(client.age, storedTolerance() ?? Math.min(2, maxTolerance(client.age))),
+  );
+  const toastSeq = useRef(0);
+
+  const notify = useCallback((text: string, tone: Toast['tone'] = 'info') => {
+    const id = ++toastSeq.current;
+    setToasts((t) => [...t.slice(-3), { id, text, tone }]);
+    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), tone === 'error' ? 8000 : 5000);
+  }, []);
+
+  const session = useSession(client, {
+    notify,
+    onChatStarted: (chat_id) => go({ view: 'chats', chat_id }),
+    onSignedOut,
+  });
+
+  useEffect(() => {
+    if (connected.has(client)) return;
+    connected.add(client);
+    client.connect().catch((e: unknown) => notify(errorText(e), 'error'));
+  }, [client, notify]);
+
+  const setTolerance = (t: number) => {
+    const v = clampTolerance(client.age, t);
+    setToleranceState(v);
+    saveTolerance(v);
+  };
+
+  const chats = Object.values(session.state.chats);
+  const unread = chats.reduce((n, c) => n + c.unread, 0);
+  const invitation = session.state.invitations[0];
+  const inChat = route.view === 'chats' && route.chat_id !== null;
+
+  return (
+    <div className={inChat ? 'app app-in-chat' : 'app'}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <TopBar
+        route={route}
+        go={go}
+        unread={unread}
+        connection={session.state.connection}
+        username={client.username}
+      />
+      <main id="main" className="app-main" tabIndex={-1}>
+        {route.view === 'home' ? (
+          <HomeScreen
+            client={client}
+            session={session}
+            tolerance={tolerance}
+            setTolerance={setTolerance}
+            notify={notify}
+            openChat={(chat_id) => go({ view: 'chats', chat_id })}
+          />
+        ) : route.view === 'chats' ? (
+          <ChatsScreen
+            client={client}
+            session={session}
+            chatId={route.chat_id}
+            tolerance={tolerance}
+            notify={notify}
+            go={go}
+          />
+        ) : (
+          <SettingsScreen client={client} notify={notify} onSignedOut={onSignedOut} />
+        )}
+      </main>
+      {invitation ? (
+        <InvitePrompt
+          key={invitation.invitation_id}
+          invitation={invitation}
+          onAnswer={async (accept) => {
+            session.dispatch({ type: 'invite-done', invitation_id: invitation.invitation_id });
+            try {
+              await client.answerInvite(invitation.invitation_id, accept);
+            } catch (e) {
+              notify(errorText(e), 'error');
+            }
+          }}
+        />
+      ) : null}
+      <Toasts toasts={toasts} onDismiss={(id) => setToasts((t) => t.filter((x) => x.id !== id))} />
+    </div>
+  );
+}

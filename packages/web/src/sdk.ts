@@ -1,0 +1,29 @@
+// The only module that imports the SDK: if its API shifts, adapt here.
+export { OmeChatClient, IndexedDbKeyStore, MAX_TEXT_LENGTH } from '@omechat/sdk';
+export type { ChatMessage, ChatSummary, ClientEvents, PartnerInfo } from '@omechat/sdk';
+
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** Human text for anything thrown by the SDK (OmeChatError has .code and .message). */
+export function errorText(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const { code, message, retryAfterSeconds } = err as {
+      code?: unknown;
+      message?: unknown;
+      retryAfterSeconds?: unknown;
+    };
+    if (code === 'RATE_LIMITED' && typeof retryAfterSeconds === 'number')
+      return `Too many attempts. Please wait ${retryAfterSeconds} s and try again.`;
+    if (code === 'INVALID_CREDENTIALS') return 'That username and secret do not match.';
+    if (code === 'USERNAME_TAKEN') return 'That pseudonym is taken. Try another one.';
+    if (typeof message === 'string' && message) return message;
+  }
+  return 'Something went wrong. Please try again.';
+}
+
+/** The error code of an SDK error, if any. */
+export function errorCode(err: unknown): string | undefined {
+  const code = err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
