@@ -35,6 +35,7 @@ export const ConfigSchema = z.object({
   WEB_DIR: z.string().optional(),
   MAX_FRAME_BYTES: int(256 * 1024, 4096),
   AUTH_TIMEOUT_MS: int(10_000, 100),
+  HEARTBEAT_MS: int(30_000, 100),
   FRAMES_PER_SECOND: int(200, 1),
   MESSAGES_PER_SECOND: int(20, 1),
   MESSAGE_BURST: int(60, 1),

@@ -143,6 +143,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     metrics: config.METRICS_ENABLED,
     webDir: config.WEB_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
     ws: {
+      heartbeatMs: config.HEARTBEAT_MS,
       maxFrameBytes: config.MAX_FRAME_BYTES,
       authTimeoutMs: config.AUTH_TIMEOUT_MS,
       framesPerSecond: config.FRAMES_PER_SECOND,

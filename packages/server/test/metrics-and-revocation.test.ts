@@ -1,3 +1,4 @@
+import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, startTestServer, type TestServer } from './test-server.js';
 import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
@@ -79,6 +80,26 @@ describe('GET /metrics (opt-in)', () => {
       // (/metrics then falls through to the web app's page, like any unknown path.)
       const r = await s.api('/metrics');
       expect(String(r.body)).not.toContain('omechat_connections');
+    } finally {
+      await s.destroy();
+    }
+  });
+});
+
+describe('heartbeat', () => {
+  it('terminates a socket that stops answering pings, keeps one that answers', async () => {
+    const s = await startTestServer({ HEARTBEAT_MS: '200' });
+    try {
+      const u = await signUp(s, 'hb_user', 30);
+      const silent = new WebSocket(s.url.replace('http', 'ws') + '/api/v1/ws', { autoPong: false });
+      const lively = new WebSocket(s.url.replace('http', 'ws') + '/api/v1/ws');
+      await Promise.all([silent, lively].map((w) => new Promise((r) => w.once('open', r))));
+      lively.send(JSON.stringify({ type: 'auth', client_hash: u.client_hash, access_token: u.access_token }));
+      const closed = new Promise<number>((r) => silent.once('close', (code) => r(code)));
+      expect(await closed).toBe(1006); // terminated, no close frame
+      await new Promise((r) => setTimeout(r, 500));
+      expect(lively.readyState).toBe(WebSocket.OPEN);
+      lively.close();
     } finally {
       await s.destroy();
     }

@@ -21,7 +21,7 @@ export interface HttpAppOptions {
   logger: Logger;
   trustProxy: boolean;
   bodyLimit: number;
-  ws: ClientSocketOptions;
+  ws: ClientSocketOptions & { heartbeatMs: number };
   metrics: boolean;
   /** The built web app (packages/web/dist); nothing is served at / when it does not exist. */
   webDir: string;
