@@ -48,9 +48,13 @@ interface AccountRecord {
 }
 
 /** A message sent but not yet acknowledged by the server: resent as-is after a reconnect. */
+type ReadyOutbox = OutboxRecord & { frame: NonNullable<OutboxRecord['frame']> };
+
 interface OutboxRecord {
-  frame: Extract<WsRequestFrame, { type: 'message.send' }>;
   chat_id: string;
+  msg_id: string;
+  /** The encrypted frame, once made; resent unchanged until acknowledged. */
+  frame?: Extract<WsRequestFrame, { type: 'message.send' }>;
   /** Set once the message was re-encrypted after the server refused a stale device list. */
   retried?: boolean;
 }
@@ -99,6 +103,9 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   private serial: Promise<unknown> = Promise.resolve();
   private stateValue: ConnectionState = 'offline';
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly delivering = new Set<string>();
+  /** The tolerance of a search in progress: the server forgets the queue when the socket drops. */
+  private searching: number | null = null;
 
   private constructor(
     private readonly baseUrl: string,
@@ -270,9 +277,11 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   private async afterOpen(): Promise<void> {
     if (!(await this.store.get<boolean>('prekeys_uploaded'))) await this.uploadPrekeys();
     await this.syncChats();
+    // Back in the queue after a reconnect (at its end: the server forgot us when the socket dropped).
+    if (this.searching !== null) await this.findStranger(this.searching);
     for (const key of await this.store.keys('outbox:')) {
       const o = await this.store.get<OutboxRecord>(key);
-      if (o) void this.transmit(o).catch((e) => this.reportError(e));
+      if (o) this.deliver(o);
     }
   }
 
@@ -312,6 +321,9 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
         void this.exclusive(() => this.receive(f)).catch((e) => this.reportError(e));
         return;
       case 'match.found':
+        this.searching = null;
+        void this.exclusive(() => this.chatStarted(f.chat)).catch((e) => this.reportError(e));
+        return;
       case 'chat.started':
         void this.exclusive(() => this.chatStarted(f.chat)).catch((e) => this.reportError(e));
         return;
@@ -516,27 +528,67 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
     }
     const chat = await this.store.get<ChatSummary>(chatKey(chat_id));
     if (!chat || !chat.active) throw new OmeChatError('CHAT_NOT_FOUND');
+    const msg_id = randomHex(16);
+    const message: ChatMessage = { chat_id, msg_id, from_me: true, text, ts: Date.now(), status: 'sending' };
+    // Stored and shown at once, even offline; encryption and sending follow (and resume after a
+    // reconnect or a reload: the outbox entry stays until the server acknowledges the message).
+    const outbox: OutboxRecord = { chat_id, msg_id };
+    await this.exclusive(() =>
+      this.store.write([
+        { key: msgKey(chat_id, msg_id), value: message },
+        { key: outboxKey(msg_id), value: outbox },
+        { key: chatKey(chat_id), value: { ...chat, last_activity: message.ts, last_text: text } },
+      ]),
+    );
+    this.emit('message', message);
+    this.deliver(outbox);
+    return message;
+  }
+
+  /** Encrypts (once) and transmits an outbox entry, unless that is already under way. */
+  private deliver(o: OutboxRecord): void {
+    if (!this.ws || this.delivering.has(o.msg_id)) return;
+    this.delivering.add(o.msg_id);
+    void (async () => {
+      const ready = o.frame ? (o as ReadyOutbox) : await this.encryptOutbox(o);
+      if (ready) await this.transmit(ready);
+    })()
+      .catch((e) => {
+        if (e instanceof OmeChatError && e.code === 'BUNDLE_NOT_FOUND') {
+          setTimeout(() => this.deliver(o), 3000);
+          return;
+        }
+        // Transport trouble: the entry stays in the outbox and is delivered after the reconnect.
+        if (!(e instanceof OmeChatError && e.code === 'SERVICE_BUSY')) this.reportError(e);
+      })
+      .finally(() => this.delivering.delete(o.msg_id));
+  }
+
+  /**
+   * Opens missing sessions, encrypts the message for every device, and stores the ratchet steps
+   * together with the ready frame in one write, so a crash cannot encrypt twice.
+   */
+  private async encryptOutbox(o: OutboxRecord): Promise<ReadyOutbox | null> {
+    const chat = await this.store.get<ChatSummary>(chatKey(o.chat_id));
+    const m = await this.store.get<ChatMessage>(msgKey(o.chat_id, o.msg_id));
+    if (!chat || !m) return null;
     const partner = chat.partner.user_hash;
     await this.ensureSessions(partner);
-    const msg_id = randomHex(16);
-    const { message, outbox } = await this.exclusive(async () => {
+    return this.exclusive(async () => {
       const targets = await this.targetSessions(partner);
-      const body = encodeTextBody(text);
-      const enc = this.sessions.encrypt(targets, body, this.user_hash);
-      const message: ChatMessage = {
-        chat_id,
-        msg_id,
-        from_me: true,
-        text,
-        ts: Date.now(),
-        status: 'sending',
-      };
-      const outbox: OutboxRecord = {
-        chat_id,
+      if (![...targets.values()].some((t) => t.owner === partner)) {
+        // The partner has no device with keys yet (it may still be uploading them): retried below.
+        throw new OmeChatError('BUNDLE_NOT_FOUND', {
+          message: "The partner's device has no keys yet; the message will be retried.",
+        });
+      }
+      const enc = this.sessions.encrypt(targets, encodeTextBody(m.text), this.user_hash);
+      const ready: ReadyOutbox = {
+        ...o,
         frame: {
           type: 'message.send',
-          chat_id,
-          msg_id,
+          chat_id: o.chat_id,
+          msg_id: o.msg_id,
           cf: enc.cf,
           envelopes: Object.entries(enc.ciphertexts).map(([to_client, ciphertext]) => ({
             to_client,
@@ -544,20 +596,12 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
           })),
         },
       };
-      await this.store.write([
-        ...enc.ops,
-        { key: msgKey(chat_id, msg_id), value: message },
-        { key: outboxKey(msg_id), value: outbox },
-        { key: chatKey(chat_id), value: { ...chat, last_activity: message.ts, last_text: text } },
-      ]);
-      return { message, outbox };
+      await this.store.write([...enc.ops, { key: outboxKey(o.msg_id), value: ready }]);
+      return ready;
     });
-    this.emit('message', message);
-    if (this.ws) void this.transmit(outbox).catch((e) => this.reportError(e));
-    return message;
   }
 
-  private async transmit(o: OutboxRecord): Promise<void> {
+  private async transmit(o: ReadyOutbox): Promise<void> {
     let ack: ServerFrameOf<'message.ack'>;
     try {
       ack = await this.request(o.frame, 'message.ack');
@@ -580,7 +624,7 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   }
 
   /** Drops sessions of devices that no longer exist, opens ones for new devices, encrypts again. */
-  private async reencrypt(o: OutboxRecord, partner: string): Promise<OutboxRecord> {
+  private async reencrypt(o: ReadyOutbox, partner: string): Promise<ReadyOutbox> {
     const current = new Map<string, Set<string>>();
     const served = new Map<string, ServerFrameOf<'bundles'>['devices']>();
     for (const user of [partner, this.user_hash]) {
@@ -606,10 +650,11 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
         for (const [client, session] of r.sessions)
           known.set(client, { owner: user, record: { owner: user, list: [session] } });
       }
-      const m = await this.store.get<ChatMessage>(msgKey(o.chat_id, o.frame.msg_id));
+      const m = await this.store.get<ChatMessage>(msgKey(o.chat_id, o.msg_id));
       const enc = this.sessions.encrypt(known, encodeTextBody(m?.text ?? ''), this.user_hash);
-      const next: OutboxRecord = {
+      const next: ReadyOutbox = {
         chat_id: o.chat_id,
+        msg_id: o.msg_id,
         retried: true,
         frame: {
           ...o.frame,
@@ -621,30 +666,30 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
         },
       };
       // The encrypt ops win over the initiate ops for the same key (later op, same write).
-      await this.store.write([...ops, ...enc.ops, { key: outboxKey(o.frame.msg_id), value: next }]);
+      await this.store.write([...ops, ...enc.ops, { key: outboxKey(o.msg_id), value: next }]);
       return next;
     });
   }
 
   private async finish(o: OutboxRecord, ts: number | null, status: MessageStatus): Promise<void> {
     const updated = await this.exclusive(async () => {
-      const m = await this.store.get<ChatMessage>(msgKey(o.chat_id, o.frame.msg_id));
-      const ops: KeyStoreOp[] = [{ key: outboxKey(o.frame.msg_id), delete: true }];
+      const m = await this.store.get<ChatMessage>(msgKey(o.chat_id, o.msg_id));
+      const ops: KeyStoreOp[] = [{ key: outboxKey(o.msg_id), delete: true }];
       let next: ChatMessage | null = null;
       if (m) {
         next = { ...m, status: m.status === 'read' ? 'read' : status, ts: ts ?? m.ts };
-        ops.push({ key: msgKey(o.chat_id, o.frame.msg_id), value: next });
+        ops.push({ key: msgKey(o.chat_id, o.msg_id), value: next });
       }
       await this.store.write(ops);
       return next;
     });
     if (updated)
-      this.emit('message.status', { chat_id: o.chat_id, msg_id: o.frame.msg_id, status: updated.status });
+      this.emit('message.status', { chat_id: o.chat_id, msg_id: o.msg_id, status: updated.status });
   }
 
   /** A device the message did not cover (added since): open a session and send it its copy. */
-  private async sendToMissing(o: OutboxRecord, missing: string[]): Promise<void> {
-    const m = await this.store.get<ChatMessage>(msgKey(o.chat_id, o.frame.msg_id));
+  private async sendToMissing(o: ReadyOutbox, missing: string[]): Promise<void> {
+    const m = await this.store.get<ChatMessage>(msgKey(o.chat_id, o.msg_id));
     const chat = await this.store.get<ChatSummary>(chatKey(o.chat_id));
     if (!m || !chat) return;
     await this.ensureSessions(chat.partner.user_hash, true);
@@ -760,20 +805,24 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
 
   async findStranger(tolerance: number): Promise<'waiting' | 'matched'> {
     const r = await this.ws!.request({ type: 'match.join', tolerance });
-    return this.matchOutcome(r);
+    return this.matchOutcome(r, tolerance);
   }
 
   async cancelSearch(): Promise<void> {
+    this.searching = null;
     await this.request({ type: 'match.cancel' }, 'match.cancelled');
   }
 
   async next(chat_id: string, tolerance: number): Promise<'waiting' | 'matched'> {
     const r = await this.ws!.request({ type: 'match.next', chat_id, tolerance });
-    return this.matchOutcome(r);
+    return this.matchOutcome(r, tolerance);
   }
 
-  private matchOutcome(r: ServerFrame): 'waiting' | 'matched' {
-    if (r.type === 'match.waiting') return 'waiting';
+  private matchOutcome(r: ServerFrame, tolerance: number): 'waiting' | 'matched' {
+    if (r.type === 'match.waiting') {
+      this.searching = tolerance;
+      return 'waiting';
+    }
     if (r.type === 'ok') return 'matched';
     throw new OmeChatError('INTERNAL', { message: `Unexpected reply ${r.type}` });
   }

@@ -78,4 +78,19 @@ describe('matching through the real server and the SDK', () => {
     expect((await u17.c.listChats())[0]).toMatchObject({ active: false, ended_reason: 'next' });
     for (const u of [u16, u17, u18, u30]) u.c.close();
   });
+
+  it('a search in progress survives a server restart (the SDK re-joins the queue)', async () => {
+    const w1 = await user('sdk_wait_one', 50);
+    expect(await w1.c.findStranger(1)).toBe('waiting');
+    const reconnected = new Promise((resolve) => w1.c.on('state', (s) => s === 'online' && resolve(s)));
+    server = await server.restart({ samePort: true });
+    await reconnected;
+    await new Promise((r) => setTimeout(r, 300));
+    const w2 = await user('sdk_wait_two', 51);
+    expect(await w2.c.findStranger(1)).toBe('matched');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w1.chats.map((c) => c.partner.user_hash)).toEqual([w2.user_hash]);
+    w1.c.close();
+    w2.c.close();
+  });
 });

@@ -17,7 +17,8 @@ export interface TestServer extends RunningServer {
     body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
     headers: Headers;
   }>;
-  restart(): Promise<TestServer>;
+  /** Stops and starts again on the same data; `samePort` keeps the address (browsers reconnect to it). */
+  restart(opts?: { samePort?: boolean; downMs?: number }): Promise<TestServer>;
   destroy(): Promise<void>;
 }
 
@@ -80,9 +81,10 @@ export async function startTestServer(
       }
       return { status: res.status, body, headers: res.headers };
     },
-    async restart() {
+    async restart(r = {}) {
       await server.close();
-      return startTestServer(env, { ...opts, dataDir });
+      if (r.downMs) await new Promise((resolve) => setTimeout(resolve, r.downMs));
+      return startTestServer(r.samePort ? { ...env, PORT: String(server.port) } : env, { ...opts, dataDir });
     },
     async destroy() {
       await server.close();

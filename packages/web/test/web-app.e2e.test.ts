@@ -187,4 +187,50 @@ describe('OmeChat in the browser', () => {
       expect(stored).not.toMatch(/[A-Za-z0-9]{64}/);
     }
   });
+
+  it('reconnects by itself after the server restarts, and a message written meanwhile arrives', async () => {
+    const dave = await open('dave', { width: 1280, height: 800 });
+    const erin = await open('erin', { width: 390, height: 844 });
+    await signUp(dave, 'web_dave', 40);
+    await signUp(erin, 'web_erin', 41);
+    await dave.page.getByTestId('find-stranger').click();
+    await dave.page.getByTestId('waiting').waitFor();
+    await erin.page.getByTestId('find-stranger').click();
+    for (const p of [dave, erin]) await p.page.getByTestId('chat-view').waitFor({ timeout: 20_000 });
+
+    // The server goes away for a few seconds; Dave writes while it is down.
+    const restarted = server.restart({ samePort: true, downMs: 3000 });
+    await dave.page
+      .locator('[data-testid="connection-indicator"]:not([data-state="online"])')
+      .waitFor({ timeout: 10_000 });
+    await dave.page.getByTestId('composer-input').fill('written across a restart');
+    await dave.page.getByTestId('send-button').click();
+    await dave.page
+      .locator('[data-testid="message-bubble"][data-from="me"][data-status="sending"]')
+      .waitFor();
+    await shot(dave, '12-offline-sending');
+    server = await restarted;
+    for (const p of [dave, erin]) {
+      await p.page
+        .locator('[data-testid="connection-indicator"][data-state="online"]')
+        .waitFor({ timeout: 30_000 });
+    }
+    await erin.page
+      .locator('[data-testid="message-bubble"][data-from="them"]', { hasText: 'written across a restart' })
+      .waitFor({ timeout: 30_000 });
+    await dave.page
+      .locator(
+        '[data-testid="message-bubble"][data-from="me"]:not([data-status="sending"]):not([data-status="failed"])',
+      )
+      .waitFor({ timeout: 30_000 });
+    for (const p of [dave, erin]) await shot(p, '13-after-server-restart');
+    for (const p of [dave, erin]) {
+      expect(await cspViolations(p), `${p.name} CSP`).toEqual([]);
+      // A refused connection while the server was down is expected; nothing else.
+      expect(
+        p.problems.filter((m) => !/ERR_CONNECTION_REFUSED|WebSocket connection/.test(m)),
+        `${p.name} console`,
+      ).toEqual([]);
+    }
+  });
 });
