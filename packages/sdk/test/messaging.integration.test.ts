@@ -155,9 +155,14 @@ describe('end-to-end messaging through the real server and SDK', () => {
     const canary = `CANARY-${crypto.randomUUID()}`;
     const u1 = await OmeChatClient.createAccount(server.url, { username: 'canary_one', age: 30 });
     const u2 = await OmeChatClient.createAccount(server.url, { username: 'canary_two', age: 31 });
+    const u3 = await OmeChatClient.createAccount(server.url, { username: 'canary_third', age: 30 });
     const c1 = await device('canary_one', u1.secret, 'one');
     const c2 = await device('canary_two', u2.secret, 'two');
-    await Promise.all([c1.connect(), c2.connect()]);
+    // A third client, online the whole time but in no chat with either.
+    const c3 = await device('canary_third', u3.secret, 'three');
+    const thirdFrames: unknown[] = [];
+    await Promise.all([c1.connect(), c2.connect(), c3.connect()]);
+    c3.on('message', (m) => thirdFrames.push(m));
     const s = nextEvent<ChatSummary>(c1, 'chat.started');
     await c1.findStranger(3);
     await c2.findStranger(3);
@@ -171,6 +176,7 @@ describe('end-to-end messaging through the real server and SDK', () => {
     await until(async () => (await c1.history(chat_id)).every((m) => m.status !== 'sending'));
     expect(await server.store.countEnvelopes(c2.client_hash)).toBeGreaterThan(0);
 
+    expect(thirdFrames).toEqual([]);
     expect(wireFrames.length).toBeGreaterThan(0);
     expect(wireFrames.join('\n')).not.toContain(canary);
     expect(server.dataFilesText()).not.toContain(canary);
@@ -178,5 +184,6 @@ describe('end-to-end messaging through the real server and SDK', () => {
     // Sanity: the grep would see a plaintext if it were there.
     expect(server.dataFilesText()).toContain(c1.client_hash);
     c1.close();
+    c3.close();
   });
 });
