@@ -1,9 +1,13 @@
 // The only module that imports the SDK: if its API shifts, adapt here.
 export { OmeChatClient, IndexedDbKeyStore, MAX_TEXT_LENGTH } from '@omechat/sdk';
-export type { ChatMessage, ChatSummary, ClientEvents, PartnerInfo } from '@omechat/sdk';
-
-export type ConnectionState = 'connecting' | 'online' | 'offline';
-export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+export type {
+  ChatMessage,
+  ChatSummary,
+  ClientEvents,
+  ConnectionState,
+  MessageStatus,
+  PartnerInfo,
+} from '@omechat/sdk';
 
 /** Human text for anything thrown by the SDK (OmeChatError has .code and .message). */
 export function errorText(err: unknown): string {

@@ -3,44 +3,9 @@
  * work on and screenshot the UI without a server. It follows the SDK's public API; nothing here is
  * encrypted and it is never part of a normal build.
  */
-export interface PartnerInfo {
-  user_hash: string;
-  username: string;
-  age: number;
-  age_band: 'minor-young' | 'minor-old' | 'adult';
-}
-export interface ChatSummary {
-  chat_id: string;
-  partner: PartnerInfo;
-  active: boolean;
-  unread: number;
-  last_activity: number;
-  last_text: string | null;
-  ended_reason: string | null;
-  origin: 'match' | 'invitation';
-}
-export interface ChatMessage {
-  chat_id: string;
-  msg_id: string;
-  from_me: boolean;
-  text: string;
-  ts: number;
-  status: 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
-}
-export interface ClientEvents {
-  state: 'connecting' | 'online' | 'offline';
-  message: ChatMessage;
-  'message.status': { chat_id: string; msg_id: string; status: ChatMessage['status'] };
-  typing: { chat_id: string; typing: boolean };
-  'chat.started': ChatSummary;
-  'chat.ended': { chat_id: string; reason: 'left' | 'next' | 'blocked' | 'account_deleted' | 'age_wall' };
-  'chat.updated': ChatSummary;
-  'invite.received': { invitation_id: string; from: PartnerInfo };
-  'invite.declined': { invitation_id: string };
-  presence: { chat_id: string; online: boolean };
-  'signed-out': { reason: 'revoked' | 'deleted' | 'local' };
-  error: { code: string; message: string };
-}
+// The same public types as the real SDK (type imports are erased, so the mock alias is no cycle).
+import type { ChatMessage, ChatSummary, ClientEvents, PartnerInfo } from '@omechat/sdk';
+export type { ChatMessage, ChatSummary, ClientEvents, PartnerInfo };
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface KeyStore {}
 
