@@ -7,7 +7,8 @@ import type { EnvelopeRecord } from '../../ports/store.js';
  * the truth, a block is cached only when it holds ALL of that client's pending envelopes.
  */
 export class MessageBlockCache {
-  private readonly blocks = new Map<string, { envelopes: EnvelopeRecord[]; bytes: number }>();
+  /** `head`: envelopes before it were acknowledged (front removal is O(1); compacted now and then). */
+  private readonly blocks = new Map<string, { envelopes: EnvelopeRecord[]; head: number; bytes: number }>();
   private totalBytes = 0;
   hits = 0;
   misses = 0;
@@ -16,11 +17,14 @@ export class MessageBlockCache {
   constructor(
     private readonly maxBytes: number,
     /** A block larger than this is not cached (it would evict everything else). */
-    private readonly maxBlockBytes = Math.max(1, Math.floor(maxBytes / 8)),
+    readonly maxBlockBytes = Math.max(1, Math.floor(maxBytes / 4)),
   ) {}
 
-  /** The client's complete pending block, or undefined when not cached. Counts a hit or a miss. */
-  get(client_hash: string): readonly EnvelopeRecord[] | undefined {
+  /**
+   * The client's complete pending block (from index `start` of `envelopes`), or undefined when not
+   * cached. Counts a hit or a miss.
+   */
+  get(client_hash: string): { envelopes: readonly EnvelopeRecord[]; start: number } | undefined {
     const b = this.blocks.get(client_hash);
     if (!b) {
       this.misses++;
@@ -30,7 +34,7 @@ export class MessageBlockCache {
     // Re-insert to mark as most recently used (Map keeps insertion order).
     this.blocks.delete(client_hash);
     this.blocks.set(client_hash, b);
-    return b.envelopes;
+    return { envelopes: b.envelopes, start: b.head };
   }
 
   has(client_hash: string): boolean {
@@ -42,7 +46,7 @@ export class MessageBlockCache {
     this.drop(client_hash);
     const bytes = envelopes.reduce((n, e) => n + sizeOf(e), 0);
     if (bytes > this.maxBlockBytes) return;
-    this.blocks.set(client_hash, { envelopes: [...envelopes], bytes });
+    this.blocks.set(client_hash, { envelopes: [...envelopes], head: 0, bytes });
     this.totalBytes += bytes;
     this.evict();
   }
@@ -62,15 +66,30 @@ export class MessageBlockCache {
     this.evict();
   }
 
-  /** Removes acknowledged envelopes from a cached block. */
+  /** Removes acknowledged envelopes from a cached block. Acks usually come oldest first: O(1) each. */
   remove(client_hash: string, ids: ReadonlySet<string>): void {
     const b = this.blocks.get(client_hash);
     if (!b) return;
-    const kept = b.envelopes.filter((e) => !ids.has(e.id));
-    const bytes = kept.reduce((n, e) => n + sizeOf(e), 0);
-    this.totalBytes += bytes - b.bytes;
-    b.envelopes = kept;
-    b.bytes = bytes;
+    let removed = 0;
+    while (b.head < b.envelopes.length && ids.has(b.envelopes[b.head]!.id)) {
+      const size = sizeOf(b.envelopes[b.head]!);
+      b.bytes -= size;
+      this.totalBytes -= size;
+      b.head++;
+      removed++;
+    }
+    if (removed < ids.size) {
+      // Some acknowledged envelopes are not at the front: filter the rest.
+      const kept = b.envelopes.slice(b.head).filter((e) => !ids.has(e.id));
+      const bytes = kept.reduce((n, e) => n + sizeOf(e), 0);
+      this.totalBytes += bytes - b.bytes;
+      b.envelopes = kept;
+      b.head = 0;
+      b.bytes = bytes;
+    } else if (b.head > 1024 && b.head * 2 > b.envelopes.length) {
+      b.envelopes = b.envelopes.slice(b.head);
+      b.head = 0;
+    }
   }
 
   drop(client_hash: string): void {
@@ -103,6 +122,6 @@ export class MessageBlockCache {
 }
 
 /** Approximate bytes held: string data dominates; a fixed overhead covers the object. */
-function sizeOf(e: EnvelopeRecord): number {
+export function sizeOf(e: EnvelopeRecord): number {
   return 200 + e.ciphertext.length + e.cf.length + e.rf.length + 4 * 64;
 }

@@ -12,7 +12,7 @@ import type { Principal } from '../accounts/account-service.js';
 import type { ClientDirectory } from '../accounts/client-directory.js';
 import type { ChatService } from '../chats/chat-service.js';
 import type { FrankingTagger } from './franking-tagger.js';
-import { MessageBlockCache } from './message-block-cache.js';
+import { MessageBlockCache, sizeOf } from './message-block-cache.js';
 
 export interface RelayLimits {
   /** Stop writing to a socket above this many buffered bytes; resume below lowWaterBytes. */
@@ -76,6 +76,7 @@ export class RelayService {
   readonly limits: RelayLimits;
   private readonly deliveries = new Map<string, Delivery>();
   private tempIds = 0;
+  private readonly tooBigToCache = new Set<string>();
   private lastTs = 0;
   readonly stats = { relayed: 0, stored: 0, delivered: 0, parked: 0, slowConsumersClosed: 0 };
   private readonly sleep: (ms: number) => Promise<void>;
@@ -104,6 +105,7 @@ export class RelayService {
       closed: false,
     };
     this.deliveries.set(conn.client_hash, d);
+    this.tooBigToCache.delete(conn.client_hash);
     void this.drain(d);
   }
 
@@ -113,6 +115,15 @@ export class RelayService {
     if (!d || d.conn !== conn) return;
     d.closed = true;
     this.deliveries.delete(conn.client_hash);
+    // A client that was caught up leaves exactly its unacknowledged envelopes pending: that is its
+    // complete message block, kept hot for the reconnect (the seed's RAM-cached blocks).
+    if (d.live && !this.deps.cache.has(conn.client_hash)) {
+      const stored = [...d.inflight.values()].filter((e) => !e.id.startsWith('t'));
+      this.deps.cache.fill(
+        conn.client_hash,
+        stored.sort((a, b) => Number(a.id) - Number(b.id)),
+      );
+    }
     const unstored = [...d.inflight.values()].filter((e) => e.id.startsWith('t'));
     if (unstored.length > 0) {
       this.stats.parked += unstored.length;
@@ -257,12 +268,34 @@ export class RelayService {
       else cold.add(r.recipient_client);
     }
     // Warm the block of offline recipients so their reconnect drain is served from RAM.
-    for (const client of cold) {
-      if (this.deliveries.has(client)) continue;
-      const all = await this.deps.store.readEnvelopes(client, null, this.limits.drainPageSize);
-      if (all.length < this.limits.drainPageSize) this.deps.cache.fill(client, all);
-    }
+    for (const client of cold) if (!this.deliveries.has(client)) await this.warm(client);
     for (const d of touched) void this.drain(d);
+  }
+
+  /**
+   * Reads an offline client's whole backlog into a cached block, page by page within the block's
+   * byte bound; a backlog too large to cache is remembered, so appends do not read it again.
+   */
+  private async warm(client: string): Promise<void> {
+    if (this.tooBigToCache.has(client)) return;
+    const all: EnvelopeRecord[] = [];
+    let bytes = 0;
+    for (;;) {
+      const page = await this.deps.store.readEnvelopes(
+        client,
+        all.at(-1)?.id ?? null,
+        this.limits.drainPageSize,
+      );
+      all.push(...page);
+      for (const e of page) bytes += sizeOf(e);
+      if (bytes > this.deps.cache.maxBlockBytes) {
+        if (this.tooBigToCache.size >= 10_000) this.tooBigToCache.clear();
+        this.tooBigToCache.add(client);
+        return;
+      }
+      if (page.length < this.limits.drainPageSize) break;
+    }
+    this.deps.cache.fill(client, all);
   }
 
   private congested(d: Delivery): boolean {
@@ -291,6 +324,8 @@ export class RelayService {
               if (d.closed) return;
               if (this.deps.clock.now() - d.congestedSince > this.limits.slowConsumerGraceMs) {
                 this.stats.slowConsumersClosed++;
+                // Its backlog is large by definition: do not try to warm a block for it.
+                this.tooBigToCache.add(d.conn.client_hash);
                 d.conn.close('SLOW_CONSUMER');
                 return;
               }
@@ -324,12 +359,16 @@ export class RelayService {
     const client = d.conn.client_hash;
     const block = this.deps.cache.get(client);
     if (block) {
-      const out: EnvelopeRecord[] = [];
-      for (const e of block) {
-        if (Number(e.id) > d.lastSentId) out.push(e);
-        if (out.length >= this.limits.drainPageSize) break;
+      // Blocks are in id order: find the first envelope after lastSentId by bisection.
+      const list = block.envelopes;
+      let lo = block.start;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (Number(list[mid]!.id) <= d.lastSentId) lo = mid + 1;
+        else hi = mid;
       }
-      return out;
+      return list.slice(lo, lo + this.limits.drainPageSize);
     }
     const page = await this.deps.store.readEnvelopes(
       client,
