@@ -19,6 +19,8 @@ export interface ClientSocketOptions {
   framesPerSecond: number;
 }
 
+const MAX_QUEUED_FRAMES = 256;
+
 /** Close codes in the private range: 4000 + the error's HTTP status keeps them readable. */
 function closeCode(code: ErrorCode): number {
   return code === 'UNAUTHENTICATED' || code === 'AUTH_TIMEOUT' || code === 'AUTH_REQUIRED'
@@ -39,6 +41,7 @@ export class ClientSocket implements Connection {
   private closed = false;
   private windowStart = Date.now();
   private framesInWindow = 0;
+  private queued = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -93,8 +96,18 @@ export class ClientSocket implements Connection {
       this.sendError(new OmeChatError('INVALID_FRAME', { message: 'Frames are JSON text.' }), undefined);
       return;
     }
+    // Frames are handled in order; a client that sends faster than they are handled (a slow
+    // database, say) gets RATE_LIMITED for the excess instead of growing an unbounded queue.
+    if (this.queued >= MAX_QUEUED_FRAMES) {
+      this.sendError(
+        new OmeChatError('RATE_LIMITED', { retryAfterSeconds: 1 }),
+        frameRef(data.toString('utf8', 0, 4096)),
+      );
+      return;
+    }
     const raw = data.toString('utf8');
-    this.chain = this.chain.then(() => this.handle(raw));
+    this.queued++;
+    this.chain = this.chain.then(() => this.handle(raw)).finally(() => this.queued--);
   }
 
   private async handle(raw: string): Promise<void> {
