@@ -33,7 +33,11 @@ export interface FrankingContext {
   ts: number;
 }
 
-function tagInput(c: FrankingContext): Uint8Array {
+/**
+ * The exact bytes `computeFrankingTag` authenticates. Exported so a server can run the HMAC with a
+ * native implementation (node:crypto) over the very same encoding.
+ */
+export function frankingTagInput(c: FrankingContext): Uint8Array {
   if (!Number.isSafeInteger(c.ts) || c.ts < 0)
     throw new CryptoError('bad_argument', 'ts must be a safe integer >= 0');
   const ts = new Uint8Array(8);
@@ -56,7 +60,7 @@ function tagInput(c: FrankingContext): Uint8Array {
  */
 export function computeFrankingTag(serverKey: Uint8Array, c: FrankingContext): string {
   if (serverKey.length < 32) throw new CryptoError('bad_argument', 'server franking key must be >= 32 bytes');
-  return toBase64(hmac(sha256, serverKey, tagInput(c)));
+  return toBase64(hmac(sha256, serverKey, frankingTagInput(c)));
 }
 
 /** What a recipient reveals to report a message; the server verifies it with `verifyFrankingReport`. */

@@ -61,6 +61,7 @@ export {
   newFrankingKey,
   frankingCommitment,
   computeFrankingTag,
+  frankingTagInput,
   checkFranking,
   frankingReport,
   verifyFrankingReport,

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { computeFrankingTag } from '@omechat/crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { frankingTagInput } from '@omechat/crypto';
 import type { ServerKeyStore } from '../../ports/store.js';
 import type { Clock } from '../../ports/clock.js';
 
@@ -32,9 +32,10 @@ export class FrankingTagger {
     return kid === String(this.kid) ? this.key : undefined;
   }
 
+  /** Same bytes and result as crypto's computeFrankingTag (a test checks), with node's native HMAC. */
   tag(cf: string, sender_user: string, recipient_user: string, msg_id: string, ts: number): string {
     if (!this.key) throw new Error('FrankingTagger.init() was not called');
-    return computeFrankingTag(this.key, {
+    const input = frankingTagInput({
       kid: String(this.kid),
       cf,
       sender: sender_user,
@@ -42,5 +43,6 @@ export class FrankingTagger {
       msgId: msg_id,
       ts,
     });
+    return createHmac('sha256', this.key).update(input).digest('base64');
   }
 }
