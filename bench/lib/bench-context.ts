@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { BenchOptions } from './bench-options.js';
+import { LoadGeneratorProcess } from './load-generator-process.js';
+import { copyDataDir } from './omechat-data-dir.js';
+import { spawnBenchServer, type BenchServer, type ServerKind } from './spawn-bench-server.js';
+import { seedRelayFixtures, type RelayFixtures } from '../setup/seed-relay-fixtures.js';
+import { seedIdleClients, type IdleFixtures } from '../setup/seed-idle-clients.js';
+
+export const PAIRS = 100;
+
+/** Shared by the scenarios of one run: options, fixtures made on first use, the load generator. */
+export class BenchContext {
+  readonly baselineSecret = randomBytes(16).toString('hex');
+  private relay?: Promise<RelayFixtures>;
+  private idle?: Promise<IdleFixtures>;
+  private lg?: Promise<LoadGeneratorProcess>;
+  readonly setupMs: Record<string, number> = {};
+
+  constructor(readonly opts: BenchOptions) {}
+
+  get idleCount(): number {
+    return this.opts.quick ? 2000 : 10_000;
+  }
+
+  relayFixtures(): Promise<RelayFixtures> {
+    this.relay ??= seedRelayFixtures(PAIRS, this.opts.quick ? 16 : 64, this.baselineSecret).then((f) => {
+      this.setupMs.relayFixtures = f.setupMs;
+      return f;
+    });
+    return this.relay;
+  }
+
+  idleFixtures(): Promise<IdleFixtures> {
+    this.idle ??= seedIdleClients(this.idleCount, this.baselineSecret).then((f) => {
+      this.setupMs.idleFixtures = f.setupMs;
+      return f;
+    });
+    return this.idle;
+  }
+
+  loadGenerator(): Promise<LoadGeneratorProcess> {
+    this.lg ??= LoadGeneratorProcess.start();
+    return this.lg;
+  }
+
+  /** Runs `fn` against a fresh server process (OmeChat on a copy of `template`), then stops it. */
+  async withServer<T>(
+    kind: ServerKind,
+    opts: { template?: string; env?: Record<string, string>; cpuProfDir?: string },
+    fn: (s: BenchServer) => Promise<T>,
+  ): Promise<T> {
+    const data = kind === 'omechat' && opts.template ? copyDataDir(opts.template) : null;
+    const server = await spawnBenchServer(kind, {
+      ...(data ? { dataDir: data.dir } : {}),
+      env: { BENCH_TOKEN_SECRET: this.baselineSecret, ...opts.env },
+      ...(opts.cpuProfDir ? { cpuProfDir: opts.cpuProfDir } : {}),
+    });
+    try {
+      return await fn(server);
+    } finally {
+      await server.stop();
+      data?.remove();
+    }
+  }
+
+  /** Stops the load generator and removes the fixture directories (seeded data, credentials). */
+  async close(): Promise<void> {
+    if (this.lg) await (await this.lg).stop();
+    for (const f of [this.relay, this.idle]) {
+      const fixtures = await f?.catch(() => undefined);
+      if (fixtures) rmSync(dirname(fixtures.templateDir), { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,48 @@
+// A login storm in its own process: POST /api/v1/clients with a real secret in a loop, `concurrency`
+// at a time, so the server runs argon2id verifies back to back. Prints a JSON summary on SIGTERM.
+const [url, username, secret, concurrencyArg] = process.argv.slice(2);
+const concurrency = Number(concurrencyArg ?? 4);
+let ok = 0;
+let failed = 0;
+let firstFailure = '';
+let stopping = false;
+const t0 = performance.now();
+
+async function worker(): Promise<void> {
+  while (!stopping) {
+    try {
+      const r = await fetch(`${url}/api/v1/clients`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, secret, label: 'storm' }),
+      });
+      if (r.status === 201) ok++;
+      else {
+        failed++;
+        firstFailure ||= `${r.status} ${await r.text()}`;
+      }
+      await r.arrayBuffer().catch(() => undefined);
+    } catch (e) {
+      failed++;
+      firstFailure ||= (e as Error).message;
+    }
+  }
+}
+
+const workers = Array.from({ length: concurrency }, worker);
+process.once('SIGTERM', () => {
+  stopping = true;
+  void Promise.all(workers).then(() => {
+    const s = (performance.now() - t0) / 1000;
+    console.log(
+      JSON.stringify({
+        ok,
+        failed,
+        seconds: Math.round(s * 10) / 10,
+        perSecond: Math.round((ok / s) * 10) / 10,
+        firstFailure,
+      }),
+    );
+    process.exit(0);
+  });
+});

@@ -1,0 +1,55 @@
+import type { BenchContext } from '../lib/bench-context.js';
+import { median } from '../lib/median.js';
+import type { FigureRow } from '../lib/scenario-result.js';
+import { relayRuns, round } from './relay-runs.js';
+
+export const RELAY_RATE = 5000;
+
+/** Scenario 1: server CPU µs per relayed envelope at a fixed 5k msg/s, and delivery latency. */
+export async function relayCpuScenario(ctx: BenchContext) {
+  const runs = await relayRuns(
+    ctx,
+    { kind: 'rate', perSecond: RELAY_RATE },
+    ctx.opts.quick ? 1000 : 1500,
+    ctx.opts.quick ? 3000 : 5000,
+  );
+  const m = (k: 'ws' | 'socketio' | 'omechat', f: (r: (typeof runs)['ws'][number]) => number) =>
+    round(median(runs[k].map(f)), 3);
+  const cpu = (k: 'ws' | 'socketio' | 'omechat') => m(k, (r) => r.cpuMicrosPerEnvelope);
+  const lat = (k: 'ws' | 'socketio' | 'omechat', q: 'p50' | 'p99' | 'p999') => m(k, (r) => r.latencyMs[q]);
+  const cpuRatio = round(cpu('omechat') / cpu('ws'));
+  const rows: FigureRow[] = [
+    {
+      scenario: 1,
+      figure: `CPU per envelope @${RELAY_RATE / 1000}k msg/s`,
+      unit: 'µs',
+      ws: cpu('ws'),
+      socketio: cpu('socketio'),
+      omechat: cpu('omechat'),
+      ratio: cpuRatio,
+      ratioOf: 'ws',
+      goal: '<= 1.3x ws',
+      met: cpuRatio <= 1.3,
+    },
+    ...(['p50', 'p99', 'p999'] as const).map((q): FigureRow => ({
+      scenario: 1,
+      figure: `latency ${q === 'p999' ? 'p99.9' : q} @${RELAY_RATE / 1000}k msg/s`,
+      unit: 'ms',
+      ws: lat('ws', q),
+      socketio: lat('socketio', q),
+      omechat: lat('omechat', q),
+      ratio: round(lat('omechat', q) / lat('ws', q)),
+      ratioOf: 'ws',
+      ...(q === 'p99' ? { goal: '<= 2 ms', met: lat('omechat', q) <= 2 } : {}),
+    })),
+  ];
+  return {
+    title: `Relay CPU and latency at a fixed ${RELAY_RATE} msg/s (100 pairs)`,
+    rows,
+    runs,
+    notes: [
+      'CPU is the server process (all threads) from /proc during the measured window, divided by the envelopes delivered in it.',
+      'Latency is message.send written by A -> envelope read by B, both in the load generator.',
+    ],
+  };
+}
