@@ -63,7 +63,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     directory,
     tagger,
     clock,
-    limiter,
     cache: new MessageBlockCache(config.BLOCK_CACHE_BYTES),
     limits: {
       highWaterBytes: config.SEND_BUFFER_BYTES,

@@ -280,4 +280,35 @@ describe('envelope relay', () => {
     ca.close();
     cb.close();
   });
+
+  it('rate-limits message.send per client with a burst, then refills', async () => {
+    const s2 = await startTestServer({ MESSAGE_BURST: '3', MESSAGES_PER_SECOND: '2' });
+    try {
+      const a = await signUp(s2, 'rl_a', 60);
+      const b = await signUp(s2, 'rl_b', 60);
+      const ca = await WsTestClient.authed(s2.url, a);
+      const cb = await WsTestClient.authed(s2.url, b);
+      await ca.request({ type: 'match.join', tolerance: 0 });
+      await cb.request({ type: 'match.join', tolerance: 0 });
+      const { chat } = await ca.waitType('match.found');
+      const send = () =>
+        ca.request({
+          type: 'message.send',
+          chat_id: chat.chat_id,
+          msg_id: randomMsgId(),
+          cf: CF,
+          envelopes: [{ to_client: b.client_hash, ciphertext: b64('x') }],
+        });
+      const replies = [];
+      for (let i = 0; i < 4; i++) replies.push(await send());
+      expect(replies.map((r) => r.type)).toEqual(['message.ack', 'message.ack', 'message.ack', 'error']);
+      expect(replies[3]).toMatchObject({ code: 'RATE_LIMITED' });
+      await new Promise((r) => setTimeout(r, 600)); // one token back after 0.5 s
+      expect((await send()).type).toBe('message.ack');
+      ca.close();
+      cb.close();
+    } finally {
+      await s2.destroy();
+    }
+  });
 });

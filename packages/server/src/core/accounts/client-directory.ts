@@ -21,6 +21,11 @@ export class ClientDirectory {
     return clients;
   }
 
+  /** The cached list, without a promise, or undefined. */
+  peek(user_hash: string): string[] | undefined {
+    return this.cache.get(user_hash)?.clients;
+  }
+
   invalidate(user_hash: string): void {
     this.cache.delete(user_hash);
   }

@@ -68,6 +68,24 @@ export class ChatService {
     return { chat, partner: chat.user_a === user_hash ? chat.user_b : chat.user_a };
   }
 
+  /**
+   * `requireMember` without a promise when everything it needs is cached (the relay's hot path);
+   * undefined when something must be loaded or the chat must be ended, so the caller falls back.
+   */
+  memberIfCached(chat_id: string, user_hash: string): { chat: ChatRecord; partner: string } | undefined {
+    const chat = this.cache.get(chat_id);
+    if (!chat || (chat.user_a !== user_hash && chat.user_b !== user_hash)) return undefined;
+    const a = this.ageCache.get(chat.user_a);
+    const b = this.ageCache.get(chat.user_b);
+    if (!a || !b) return undefined;
+    const now = this.deps.clock.now();
+    const ok = mayMeet(
+      { age: currentAge(a.age_at_signup, a.created_at, now), tolerance: 5 },
+      { age: currentAge(b.age_at_signup, b.created_at, now), tolerance: 5 },
+    );
+    return ok ? { chat, partner: chat.user_a === user_hash ? chat.user_b : chat.user_a } : undefined;
+  }
+
   /** Typing notices go to the partner's connected clients only. */
   async typing(principal: { user_hash: string }, chat_id: string, typing: boolean): Promise<void> {
     const { partner } = await this.requireMember(chat_id, principal.user_hash);

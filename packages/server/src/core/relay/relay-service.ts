@@ -7,7 +7,6 @@ import {
 import type { Clock } from '../../ports/clock.js';
 import type { Connection } from '../../ports/connection.js';
 import type { EnvelopeRecord, EnvelopeStore, NewEnvelope } from '../../ports/store.js';
-import type { RateLimiter } from '../../ports/rate-limiter.js';
 import type { Principal } from '../accounts/account-service.js';
 import type { ClientDirectory } from '../accounts/client-directory.js';
 import type { ChatService } from '../chats/chat-service.js';
@@ -60,7 +59,6 @@ export interface RelayDeps {
   directory: ClientDirectory;
   tagger: FrankingTagger;
   clock: Clock;
-  limiter: RateLimiter;
   cache: MessageBlockCache;
   limits?: Partial<RelayLimits>;
   /** Timer hooks (a test clock may drive them); default setTimeout. */
@@ -76,6 +74,7 @@ export class RelayService {
   readonly limits: RelayLimits;
   private readonly deliveries = new Map<string, Delivery>();
   private tempIds = 0;
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly tooBigToCache = new Set<string>();
   private lastTs = 0;
   readonly stats = { relayed: 0, stored: 0, delivered: 0, parked: 0, slowConsumersClosed: 0 };
@@ -135,15 +134,17 @@ export class RelayService {
     principal: Principal,
     frame: ClientFrameOf<'message.send'>,
   ): Promise<ServerFrameOf<'message.ack'>> {
-    const rl = await this.deps.limiter.hit(
-      `msg:${principal.client_hash}`,
-      this.limits.messageBurst,
-      (this.limits.messageBurst / this.limits.messagesPerSecond) * 1000,
-    );
-    if (!rl.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: rl.retryAfterSeconds });
-    const { partner } = await this.deps.chats.requireMember(frame.chat_id, principal.user_hash);
-    const partnerClients = await this.deps.directory.clientsOf(partner);
-    const ownClients = await this.deps.directory.clientsOf(principal.user_hash);
+    this.takeToken(principal.client_hash);
+    // The hot path stays synchronous when chat, ages and device lists are cached (the usual case).
+    const member =
+      this.deps.chats.memberIfCached(frame.chat_id, principal.user_hash) ??
+      (await this.deps.chats.requireMember(frame.chat_id, principal.user_hash));
+    const partner = member.partner;
+    const partnerClients =
+      this.deps.directory.peek(partner) ?? (await this.deps.directory.clientsOf(partner));
+    const ownClients =
+      this.deps.directory.peek(principal.user_hash) ??
+      (await this.deps.directory.clientsOf(principal.user_hash));
     const owner = new Map<string, string>();
     for (const c of partnerClients) owner.set(c, partner);
     for (const c of ownClients) if (c !== principal.client_hash) owner.set(c, principal.user_hash);
@@ -207,6 +208,37 @@ export class RelayService {
     };
   }
 
+  /**
+   * Per-client token bucket for message.send (MESSAGES_PER_SECOND, MESSAGE_BURST), in process
+   * memory: a client has one connection at a time, on one node.
+   */
+  private takeToken(client_hash: string): void {
+    const now = this.deps.clock.now();
+    const b = this.buckets.get(client_hash) ?? { tokens: this.limits.messageBurst, at: now };
+    b.tokens = Math.min(
+      this.limits.messageBurst,
+      b.tokens + ((now - b.at) / 1000) * this.limits.messagesPerSecond,
+    );
+    b.at = now;
+    if (b.tokens < 1) {
+      this.buckets.set(client_hash, b);
+      throw new OmeChatError('RATE_LIMITED', {
+        retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / this.limits.messagesPerSecond)),
+      });
+    }
+    b.tokens -= 1;
+    this.buckets.set(client_hash, b);
+    if (this.buckets.size > 200_000) this.pruneBuckets(now);
+  }
+
+  /** Forgets buckets that have refilled completely (they hold no information). */
+  private pruneBuckets(now: number): void {
+    for (const [k, b] of this.buckets) {
+      if (b.tokens + ((now - b.at) / 1000) * this.limits.messagesPerSecond >= this.limits.messageBurst)
+        this.buckets.delete(k);
+    }
+  }
+
   /** The recipient acknowledged envelopes: forget them (delete stored ones). */
   async ack(principal: Principal, ids: string[]): Promise<void> {
     const d = this.deliveries.get(principal.client_hash);
@@ -228,6 +260,7 @@ export class RelayService {
   }
 
   async sweepExpired(): Promise<number> {
+    this.pruneBuckets(this.deps.clock.now());
     const n = await this.deps.store.deleteExpiredEnvelopes(this.deps.clock.now());
     if (n > 0) this.deps.cache.clear();
     return n;
