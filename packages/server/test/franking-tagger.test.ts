@@ -8,8 +8,8 @@ import {
   frankingReport,
   verifyFrankingReport,
 } from '@omechat/crypto';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { FrankingTagger } from './franking-tagger.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { FrankingTagger } from '../src/core/relay/franking-tagger.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'omechat-franking-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
