@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { matchedPair } from './matched-pair.js';
 import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
 
 let server: TestServer;
@@ -25,16 +26,10 @@ describe('revocation and deletion reach live sockets', () => {
   });
 
   it('deleting an account ends its chats for the partner and closes its sockets', async () => {
-    const a = await signUp(server, 'del_a', 30);
-    const b = await signUp(server, 'del_b', 30);
-    const ca = await WsTestClient.authed(server.url, a);
-    const cb = await WsTestClient.authed(server.url, b);
-    await ca.request({ type: 'match.join', tolerance: 0 });
-    await cb.request({ type: 'match.join', tolerance: 0 });
-    const { chat } = await cb.waitType('match.found');
+    const { a, ca, cb, chat_id } = await matchedPair(server, ['del_a', 'del_b'], [30, 30], 0);
     await server.api('/api/v1/account', { method: 'DELETE', auth: a.auth });
     expect(await cb.waitType('chat.ended')).toMatchObject({
-      chat_id: chat.chat_id,
+      chat_id,
       reason: 'account_deleted',
     });
     expect(await ca.closed()).toBe(4401);
@@ -44,18 +39,12 @@ describe('revocation and deletion reach live sockets', () => {
 
 describe('GET /metrics (opt-in)', () => {
   it('exposes counts and the block-cache counters, and no ids', async () => {
-    const a = await signUp(server, 'met_a', 50);
-    const b = await signUp(server, 'met_b', 50);
-    const ca = await WsTestClient.authed(server.url, a);
-    const cb = await WsTestClient.authed(server.url, b);
-    await ca.request({ type: 'match.join', tolerance: 0 });
-    await cb.request({ type: 'match.join', tolerance: 0 });
-    const { chat } = await ca.waitType('match.found');
+    const { a, b, ca, cb, chat_id } = await matchedPair(server, ['met_a', 'met_b'], [50, 50], 0);
     cb.close();
     await new Promise((r) => setTimeout(r, 100));
     await ca.request({
       type: 'message.send',
-      chat_id: chat.chat_id,
+      chat_id,
       msg_id: randomMsgId(),
       cf: CF,
       envelopes: [{ to_client: b.client_hash, ciphertext: b64('x') }],
@@ -69,7 +58,7 @@ describe('GET /metrics (opt-in)', () => {
     expect(Number(/^omechat_envelopes_stored_total (\d+)$/m.exec(text)![1])).toBeGreaterThanOrEqual(1);
     // The stored envelope's block was warmed on append, so the drain was a cache hit.
     expect(Number(/^omechat_block_cache_hits_total (\d+)$/m.exec(text)![1])).toBeGreaterThanOrEqual(1);
-    for (const id of [a.user_hash, b.user_hash, a.client_hash, chat.chat_id]) expect(text).not.toContain(id);
+    for (const id of [a.user_hash, b.user_hash, a.client_hash, chat_id]) expect(text).not.toContain(id);
     ca.close();
     again.close();
   });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from './test-server.js';
+import { matchedPair } from './matched-pair.js';
 import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
 
 // The whole server on PostgreSQL (DATABASE_URL), not just the store: sign-up, matching, offline relay.
@@ -28,19 +29,13 @@ afterAll(async () => {
 
 describe('the server on PostgreSQL', () => {
   it('signs up, matches, stores for an offline device and drains after a restart', async () => {
-    const a = await signUp(server, 'pg_alice', 20);
-    const b = await signUp(server, 'pg_bob', 21);
-    const ca = await WsTestClient.authed(server.url, a);
-    const cb = await WsTestClient.authed(server.url, b);
-    await ca.request({ type: 'match.join', tolerance: 2 });
-    await cb.request({ type: 'match.join', tolerance: 2 });
-    const { chat } = await ca.waitType('match.found');
+    const { b, ca, cb, chat_id } = await matchedPair(server, ['pg_alice', 'pg_bob'], [20, 21], 2);
     cb.close();
     await new Promise((r) => setTimeout(r, 100));
     for (let i = 0; i < 5; i++) {
       const ack = await ca.request({
         type: 'message.send',
-        chat_id: chat.chat_id,
+        chat_id,
         msg_id: randomMsgId(),
         cf: CF,
         envelopes: [{ to_client: b.client_hash, ciphertext: b64(`pg ${i}`) }],

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrameOf } from '@omechat/protocol';
 import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { matchedPair } from './matched-pair.js';
 import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
 
 let server: TestServer;
@@ -17,23 +18,20 @@ async function addClient(username: string, secret: string) {
 }
 
 /** Two users matched by the real queue (ages 16 and 17, tolerance 2). */
-async function matchedPair(prefix: string) {
-  const a = await signUp(server, `${prefix}_a`, 16);
-  const b = await signUp(server, `${prefix}_b`, 17);
-  const ca = await WsTestClient.authed(server.url, a);
-  const cb = await WsTestClient.authed(server.url, b);
-  expect((await ca.request({ type: 'match.join', tolerance: 2 })).type).toBe('match.waiting');
-  await cb.request({ type: 'match.join', tolerance: 2 });
-  const fa = await ca.waitType('match.found');
-  const fb = await cb.waitType('match.found');
+/** Two users matched by the real queue (ages 16 and 17, tolerance 2), checking what each is told. */
+async function matchedMinors(prefix: string) {
+  const pair = await matchedPair(server, [`${prefix}_a`, `${prefix}_b`], [16, 17], 2);
+  expect(pair.firstJoin.type).toBe('match.waiting');
+  const fa = await pair.ca.waitType('match.found');
+  const fb = await pair.cb.waitType('match.found');
   expect(fa.chat.chat_id).toBe(fb.chat.chat_id);
   expect(fa.chat.partner).toMatchObject({
-    user_hash: b.user_hash,
+    user_hash: pair.b.user_hash,
     username: `${prefix}_b`,
     age: 17,
     age_band: 'minor-old',
   });
-  return { a, b, ca, cb, chat_id: fa.chat.chat_id };
+  return pair;
 }
 
 describe('WebSocket gateway: authentication and malformed frames', () => {
@@ -91,7 +89,7 @@ describe('WebSocket gateway: authentication and malformed frames', () => {
 
 describe('envelope relay', () => {
   it('delivers between chat partners with the sender taken from the connection', async () => {
-    const { a, b, ca, cb, chat_id } = await matchedPair('relay1');
+    const { a, b, ca, cb, chat_id } = await matchedMinors('relay1');
     const msg_id = randomMsgId();
     const ack = (await ca.request({
       type: 'message.send',
@@ -135,7 +133,7 @@ describe('envelope relay', () => {
   });
 
   it('refuses messages, typing and bundles to users outside a shared chat', async () => {
-    const { a, ca, cb, chat_id } = await matchedPair('relay2');
+    const { a, ca, cb, chat_id } = await matchedMinors('relay2');
     const stranger = await signUp(server, 'relay2_stranger', 16);
     const cs = await WsTestClient.authed(server.url, stranger);
     const toStranger = await ca.request({
@@ -166,7 +164,7 @@ describe('envelope relay', () => {
   });
 
   it('serves bundles with one-time prekeys handed out once, and warns on low stock', async () => {
-    const { a, b, ca, cb } = await matchedPair('bundles');
+    const { a, b, ca, cb } = await matchedMinors('bundles');
     const up = await cb.request({
       type: 'prekeys.upload',
       bundle: b64('bundle-of-b'),
@@ -209,7 +207,7 @@ describe('envelope relay', () => {
   });
 
   it('stores for offline devices, drains in order after reconnect, and survives a restart', async () => {
-    const { a, b, ca, cb, chat_id } = await matchedPair('offline');
+    const { a, b, ca, cb, chat_id } = await matchedMinors('offline');
     const b2 = await addClient('offline_b', b.secret);
     cb.close();
     await new Promise((r) => setTimeout(r, 100));
@@ -256,7 +254,7 @@ describe('envelope relay', () => {
   });
 
   it('tells the sender which devices it did not cover, and ends chats for both with a notice', async () => {
-    const { b, ca, cb, chat_id } = await matchedPair('cover');
+    const { b, ca, cb, chat_id } = await matchedMinors('cover');
     const b2 = await addClient('cover_b', b.secret);
     const ack = (await ca.request({
       type: 'message.send',
@@ -284,17 +282,11 @@ describe('envelope relay', () => {
   it('rate-limits message.send per client with a burst, then refills', async () => {
     const s2 = await startTestServer({ MESSAGE_BURST: '3', MESSAGES_PER_SECOND: '2' });
     try {
-      const a = await signUp(s2, 'rl_a', 60);
-      const b = await signUp(s2, 'rl_b', 60);
-      const ca = await WsTestClient.authed(s2.url, a);
-      const cb = await WsTestClient.authed(s2.url, b);
-      await ca.request({ type: 'match.join', tolerance: 0 });
-      await cb.request({ type: 'match.join', tolerance: 0 });
-      const { chat } = await ca.waitType('match.found');
+      const { b, ca, cb, chat_id } = await matchedPair(s2, ['rl_a', 'rl_b'], [60, 60], 0);
       const send = () =>
         ca.request({
           type: 'message.send',
-          chat_id: chat.chat_id,
+          chat_id,
           msg_id: randomMsgId(),
           cf: CF,
           envelopes: [{ to_client: b.client_hash, ciphertext: b64('x') }],
