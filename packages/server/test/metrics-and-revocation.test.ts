@@ -37,6 +37,44 @@ describe('revocation and deletion reach live sockets', () => {
   });
 });
 
+describe('unacknowledged live envelopes of devices that are gone', () => {
+  it('are not parked for a revoked device, nor kept from a sender who deleted the account', async () => {
+    const { a, b, ca, cb, chat_id } = await matchedPair(server, ['gone_a', 'gone_b'], [33, 33], 0);
+    const send = (to: string) =>
+      ca.request({
+        type: 'message.send',
+        chat_id,
+        msg_id: randomMsgId(),
+        cf: CF,
+        envelopes: [{ to_client: to, ciphertext: b64('x') }],
+      });
+    // B's device receives live and never acknowledges; then it is revoked (from another device).
+    expect(await send(b.client_hash)).toMatchObject({ delivered: 1 });
+    await cb.waitType('envelope');
+    const other = await server.api('/api/v1/clients', { body: { username: 'gone_b', secret: b.secret } });
+    await server.api(`/api/v1/clients/${b.client_hash}`, {
+      method: 'DELETE',
+      auth: `${other.body.client_hash}.${other.body.access_token}`,
+    });
+    expect(await cb.closed()).toBe(4401);
+
+    // A sender deletes the account while a recipient holds an unacknowledged envelope of it.
+    const b2 = await WsTestClient.authed(server.url, {
+      client_hash: other.body.client_hash,
+      access_token: other.body.access_token,
+    });
+    await b2.waitType('sync.done');
+    expect(await send(other.body.client_hash)).toMatchObject({ delivered: 1 });
+    await b2.waitType('envelope');
+    await server.api('/api/v1/account', { method: 'DELETE', auth: a.auth });
+    b2.close();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await server.store.countEnvelopes(other.body.client_hash)).toBe(0);
+    expect(server.logs.join('')).not.toContain('detach failed');
+    expect(await ca.closed()).toBe(4401);
+  });
+});
+
 describe('GET /metrics (opt-in)', () => {
   it('exposes counts and the block-cache counters, and no ids', async () => {
     const { a, b, ca, cb, chat_id } = await matchedPair(server, ['met_a', 'met_b'], [50, 50], 0);

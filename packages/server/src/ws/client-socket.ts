@@ -175,6 +175,10 @@ export class ClientSocket implements Connection {
     clearTimeout(this.authTimer);
     if (!this.principal) return;
     this.services.hub.remove(this);
-    await this.services.relay.detach(this);
+    try {
+      await this.services.relay.detach(this);
+    } catch (e) {
+      this.log.error({ err: { name: (e as Error).name, message: (e as Error).message } }, 'detach failed');
+    }
   }
 }

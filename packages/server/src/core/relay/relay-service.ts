@@ -124,9 +124,15 @@ export class RelayService {
       );
     }
     const unstored = [...d.inflight.values()].filter((e) => e.id.startsWith('t'));
-    if (unstored.length > 0) {
-      this.stats.parked += unstored.length;
-      await this.storeFor(unstored.map(({ id: _id, ...rest }) => rest));
+    if (unstored.length === 0) return;
+    this.stats.parked += unstored.length;
+    const rows = unstored.map(({ id: _id, ...rest }) => rest);
+    try {
+      await this.storeFor(rows);
+    } catch {
+      // One of them can no longer be stored (its sender deleted the account meanwhile, which
+      // deletes everything it sent): park the others one by one.
+      for (const row of rows) await this.storeFor([row]).catch(() => undefined);
     }
   }
 
@@ -254,9 +260,10 @@ export class RelayService {
     if (d && d.congestedSince !== null) void this.drain(d);
   }
 
-  /** Drops everything cached for a client (revoked or deleted). */
+  /** Drops everything held for a client that was revoked or deleted: nothing of it is parked later. */
   forgetClient(client_hash: string): void {
     this.deps.cache.drop(client_hash);
+    this.deliveries.get(client_hash)?.inflight.clear();
   }
 
   async sweepExpired(): Promise<number> {
