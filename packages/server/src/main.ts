@@ -113,10 +113,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   // Presence only towards chat partners.
   const notifyPresence = (user_hash: string, online: boolean) => {
-    void chats.partnersOf(user_hash).then((list) => {
-      for (const { chat_id, partner } of list)
-        hub.sendToUser(partner, { type: 'presence', chat_id, user_hash, online });
-    });
+    chats
+      .partnersOf(user_hash)
+      .then((list) => {
+        for (const { chat_id, partner } of list)
+          hub.sendToUser(partner, { type: 'presence', chat_id, user_hash, online });
+      })
+      .catch((e: Error) => logger.warn({ err: e.message }, 'presence notice failed'));
   };
   hub.onUserOnline = (u) => notifyPresence(u, true);
   hub.onUserOffline = (u) => {

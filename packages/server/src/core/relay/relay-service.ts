@@ -105,7 +105,7 @@ export class RelayService {
     };
     this.deliveries.set(conn.client_hash, d);
     this.tooBigToCache.delete(conn.client_hash);
-    void this.drain(d);
+    this.kick(d);
   }
 
   /** A connection closed: envelopes pushed live but not acknowledged are parked in the store. */
@@ -257,7 +257,7 @@ export class RelayService {
       await this.deps.store.deleteEnvelopes(principal.client_hash, stored);
       this.deps.cache.remove(principal.client_hash, new Set(stored));
     }
-    if (d && d.congestedSince !== null) void this.drain(d);
+    if (d && d.congestedSince !== null) this.kick(d);
   }
 
   /** Drops everything held for a client that was revoked or deleted: nothing of it is parked later. */
@@ -309,7 +309,7 @@ export class RelayService {
     }
     // Warm the block of offline recipients so their reconnect drain is served from RAM.
     for (const client of cold) if (!this.deliveries.has(client)) await this.warm(client);
-    for (const d of touched) void this.drain(d);
+    for (const d of touched) this.kick(d);
   }
 
   /**
@@ -340,6 +340,13 @@ export class RelayService {
 
   private congested(d: Delivery): boolean {
     return d.conn.bufferedBytes() > this.limits.highWaterBytes || d.inflight.size >= this.limits.maxInflight;
+  }
+
+  /** Starts a drain; if the store fails underneath, the client reconnects and the drain starts over. */
+  private kick(d: Delivery): void {
+    this.drain(d).catch(() => {
+      if (!d.closed) d.conn.close('INTERNAL');
+    });
   }
 
   /** Sends stored envelopes after lastSentId in order, pausing under back-pressure, then goes live. */

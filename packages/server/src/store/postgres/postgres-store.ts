@@ -31,7 +31,11 @@ export class PostgresStore implements Store {
     const schema = opts.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('invalid schema name');
     const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.max ?? 10 });
-    pool.on('connect', (c) => void c.query(`SET search_path TO ${schema}`));
+    // Queries on a client run in order, so this SET precedes the first real query on it.
+    pool.on('connect', (c) => void c.query(`SET search_path TO ${schema}`).catch(() => undefined));
+    // An idle client that loses its connection emits 'error'; the pool replaces it, and the next
+    // query reports any lasting trouble. Unhandled, the event would crash the process.
+    pool.on('error', () => undefined);
     const store = new PostgresStore(pool);
     const client = await pool.connect();
     try {
