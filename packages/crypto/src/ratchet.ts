@@ -105,17 +105,18 @@ export function ratchetEncrypt(
 }
 
 /** Mutable working copy used inside one decrypt; never escapes unless the message authenticated. */
-interface Working {
-  rootKey: string;
-  ratchetSecretKey: string;
-  ratchetPublicKey: string;
-  remoteRatchetKey: string | null;
-  send: ChainState;
-  recv: ChainState | null;
-  pn: number;
-  skipped: SkippedKey[];
-  oldRemoteKeys: string[];
-}
+type Working = Pick<
+  SessionState,
+  | 'rootKey'
+  | 'ratchetSecretKey'
+  | 'ratchetPublicKey'
+  | 'remoteRatchetKey'
+  | 'send'
+  | 'recv'
+  | 'pn'
+  | 'skipped'
+  | 'oldRemoteKeys'
+>;
 
 function skipTo(w: Working, until: number): void {
   const recv = w.recv;
