@@ -9,7 +9,7 @@ import type { KeyPair } from './keys.js';
 import { dh, newX25519 } from './keys.js';
 import { profileById } from './profile.js';
 import type { Profile } from './profile.js';
-import type { ChainState, SessionState, SkippedKey } from './session-state.js';
+import type { SessionState, SkippedKey } from './session-state.js';
 import type { InitHeader, WireMessage } from './wire-message.js';
 import { encodeHeader } from './wire-message.js';
 
