@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OmeChatError } from '@omechat/protocol';
 import { HttpApi, type FetchLike } from '../src/http-api.js';
 import { startTestServer, type TestServer } from '../../server/test/test-server.js';
+import { rejection } from './rejection.js';
 
 let server: TestServer;
 let api: HttpApi;
@@ -21,16 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.destroy();
 });
-
-async function rejection(p: Promise<unknown>): Promise<OmeChatError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OmeChatError);
-    return e as OmeChatError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('HttpApi against the real server', () => {
   it('creates an account and clients, lists, revokes, reads and deletes', async () => {

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { OmeChatError } from '@omechat/protocol';
 import {
   WsConnection,
   type WebSocketConstructor,
@@ -8,6 +7,7 @@ import {
   type WsConnectionOptions,
 } from '../src/ws-connection.js';
 import { WsTestPeer } from './ws-test-peer.js';
+import { rejection } from './rejection.js';
 
 const CLIENT = 'c'.repeat(64);
 const TOKEN = 'T'.repeat(64);
@@ -61,16 +61,6 @@ function record(c: WsConnection, names: (keyof WsConnectionEvents)[]): { name: s
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function rejection(p: Promise<unknown>): Promise<OmeChatError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OmeChatError);
-    return e as OmeChatError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('WsConnection: connecting and authenticating', () => {
   it('sends auth as the first frame, with credentials only in the frame, and opens', async () => {
