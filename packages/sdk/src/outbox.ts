@@ -1,0 +1,226 @@
+import { OmeChatError, type ServerFrameOf } from '@omechat/protocol';
+import { reportError, type ClientEventSink } from './client-event-sink.js';
+import type { ClientRequester } from './client-connection.js';
+import type { KeyStore, KeyStoreOp } from './key-store.js';
+import type { LocalChats } from './local-chats.js';
+import { MAX_TEXT_LENGTH } from './message-body.js';
+import type { PeerSessions } from './peer-sessions.js';
+import type { ChatMessage, MessageStatus } from './sdk-types.js';
+import type { WsRequestFrame } from './ws-request-types.js';
+import type { WriteQueue } from './write-queue.js';
+
+/** A message sent but not yet acknowledged by the server: resent as-is after a reconnect. */
+interface OutboxRecord {
+  chat_id: string;
+  msg_id: string;
+  /** The encrypted frame, once made; resent unchanged until acknowledged. */
+  frame?: Extract<WsRequestFrame, { type: 'message.send' }>;
+  /** Set once the message was re-encrypted after the server refused a stale device list. */
+  retried?: boolean;
+}
+
+type ReadyOutbox = OutboxRecord & { frame: NonNullable<OutboxRecord['frame']> };
+
+/** What the outbox needs of the sessions. */
+export type OutboxSessions = Pick<PeerSessions, 'ensure' | 'targets' | 'encrypt' | 'fetchDevices' | 'resync'>;
+/** What the outbox needs of the local chats. */
+export type OutboxChats = Pick<LocalChats, 'chat' | 'message' | 'messageOp' | 'summaryOp'>;
+
+export interface OutboxDeps {
+  store: KeyStore;
+  queue: WriteQueue;
+  connection: ClientRequester;
+  sessions: OutboxSessions;
+  chats: OutboxChats;
+  events: ClientEventSink;
+}
+
+const BUNDLE_RETRY_MS = 3000;
+const OUTBOX_PREFIX = 'outbox:';
+const outboxKey = (msg_id: string) => `${OUTBOX_PREFIX}${msg_id}`;
+
+function randomHex(bytes: number): string {
+  return [...globalThis.crypto.getRandomValues(new Uint8Array(bytes))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
+}
+
+/**
+ * Messages on their way out: stored (status `sending`) before anything is sent, encrypted once for
+ * every device of the partner and every other device of this user, and resent unchanged after a
+ * reconnect or a reload until the server acknowledges them.
+ */
+export class Outbox {
+  private readonly delivering = new Set<string>();
+
+  constructor(private readonly deps: OutboxDeps) {}
+
+  /** Stores a text message and starts delivering it. */
+  async sendText(chat_id: string, text: string): Promise<ChatMessage> {
+    if (text.length === 0 || text.length > MAX_TEXT_LENGTH) {
+      throw new OmeChatError('INVALID_INPUT', {
+        message: `A message has 1 to ${MAX_TEXT_LENGTH} characters.`,
+      });
+    }
+    const { chats } = this.deps;
+    const chat = await chats.chat(chat_id);
+    if (!chat || !chat.active) throw new OmeChatError('CHAT_NOT_FOUND');
+    const msg_id = randomHex(16);
+    const message: ChatMessage = { chat_id, msg_id, from_me: true, text, ts: Date.now(), status: 'sending' };
+    // Stored and shown at once, even offline; encryption and sending follow (and resume after a
+    // reconnect or a reload: the outbox entry stays until the server acknowledges the message).
+    const outbox: OutboxRecord = { chat_id, msg_id };
+    await this.deps.queue.run(() =>
+      this.deps.store.write([
+        chats.messageOp(message),
+        { key: outboxKey(msg_id), value: outbox },
+        chats.summaryOp({ ...chat, last_activity: message.ts, last_text: text }),
+      ]),
+    );
+    this.deps.events.emit('message', message);
+    this.deliver(outbox);
+    return message;
+  }
+
+  /** After (re)connecting: delivers everything still waiting for an acknowledgement. */
+  async resume(): Promise<void> {
+    for (const key of await this.deps.store.keys(OUTBOX_PREFIX)) {
+      const o = await this.deps.store.get<OutboxRecord>(key);
+      if (o) this.deliver(o);
+    }
+  }
+
+  /** Encrypts (once) and transmits an outbox entry, unless that is already under way. */
+  private deliver(o: OutboxRecord): void {
+    if (!this.deps.connection.connected || this.delivering.has(o.msg_id)) return;
+    this.delivering.add(o.msg_id);
+    void (async () => {
+      const ready = o.frame ? (o as ReadyOutbox) : await this.encrypt(o);
+      if (ready) await this.transmit(ready);
+    })()
+      .catch((e) => {
+        if (e instanceof OmeChatError && e.code === 'BUNDLE_NOT_FOUND') {
+          setTimeout(() => this.deliver(o), BUNDLE_RETRY_MS);
+          return;
+        }
+        // Transport trouble: the entry stays in the outbox and is delivered after the reconnect.
+        if (!(e instanceof OmeChatError && e.code === 'SERVICE_BUSY')) reportError(this.deps.events, e);
+      })
+      .finally(() => this.delivering.delete(o.msg_id));
+  }
+
+  /**
+   * Opens missing sessions, encrypts the message for every device, and stores the ratchet steps
+   * together with the ready frame in one write, so a crash cannot encrypt twice.
+   */
+  private async encrypt(o: OutboxRecord): Promise<ReadyOutbox | null> {
+    const { chats, sessions } = this.deps;
+    const chat = await chats.chat(o.chat_id);
+    const m = await chats.message(o.chat_id, o.msg_id);
+    if (!chat || !m) return null;
+    const partner = chat.partner.user_hash;
+    await sessions.ensure(partner);
+    return this.deps.queue.run(async () => {
+      const targets = await sessions.targets(partner);
+      if (![...targets.values()].some((t) => t.owner === partner)) {
+        // The partner has no device with keys yet (it may still be uploading them): retried below.
+        throw new OmeChatError('BUNDLE_NOT_FOUND', {
+          message: "The partner's device has no keys yet; the message will be retried.",
+        });
+      }
+      const enc = sessions.encrypt(targets, m.text);
+      const ready: ReadyOutbox = {
+        ...o,
+        frame: {
+          type: 'message.send',
+          chat_id: o.chat_id,
+          msg_id: o.msg_id,
+          cf: enc.cf,
+          envelopes: enc.envelopes,
+        },
+      };
+      await this.deps.store.write([...enc.ops, { key: outboxKey(o.msg_id), value: ready }]);
+      return ready;
+    });
+  }
+
+  private async transmit(o: ReadyOutbox): Promise<void> {
+    let ack: ServerFrameOf<'message.ack'>;
+    try {
+      ack = await this.deps.connection.request(o.frame, 'message.ack');
+    } catch (e) {
+      if (e instanceof OmeChatError && e.code === 'NOT_IN_CHAT' && !o.retried) {
+        // Most likely a device of the chat was revoked since our sessions were made: refresh the
+        // device lists and encrypt again, once.
+        const chat = await this.deps.chats.chat(o.chat_id);
+        if (chat?.active) return this.transmit(await this.reencrypt(o, chat.partner.user_hash));
+      }
+      if (e instanceof OmeChatError && (e.code === 'NOT_IN_CHAT' || e.code === 'INVALID_FRAME')) {
+        await this.finish(o, null, 'failed');
+        return;
+      }
+      throw e; // transport trouble: stays in the outbox, resent after the next reconnect
+    }
+    const status: MessageStatus = ack.partner_delivered > 0 ? 'delivered' : 'sent';
+    await this.finish(o, ack.ts, status);
+    if (ack.missing_clients.length > 0) await this.sendToMissing(o, ack.missing_clients);
+  }
+
+  /** Drops sessions of devices that no longer exist, opens ones for new devices, encrypts again. */
+  private async reencrypt(o: ReadyOutbox, partner: string): Promise<ReadyOutbox> {
+    const { sessions } = this.deps;
+    const served = await sessions.fetchDevices(partner);
+    return this.deps.queue.run(async () => {
+      const { targets, ops } = await sessions.resync(partner, served);
+      const m = await this.deps.chats.message(o.chat_id, o.msg_id);
+      const enc = sessions.encrypt(targets, m?.text ?? '');
+      const next: ReadyOutbox = {
+        chat_id: o.chat_id,
+        msg_id: o.msg_id,
+        retried: true,
+        frame: { ...o.frame, cf: enc.cf, envelopes: enc.envelopes },
+      };
+      // The encrypt ops win over the resync ops for the same key (later op, same write).
+      await this.deps.store.write([...ops, ...enc.ops, { key: outboxKey(o.msg_id), value: next }]);
+      return next;
+    });
+  }
+
+  private async finish(o: OutboxRecord, ts: number | null, status: MessageStatus): Promise<void> {
+    const updated = await this.deps.queue.run(async () => {
+      const m = await this.deps.chats.message(o.chat_id, o.msg_id);
+      const ops: KeyStoreOp[] = [{ key: outboxKey(o.msg_id), delete: true }];
+      let next: ChatMessage | null = null;
+      if (m) {
+        next = { ...m, status: m.status === 'read' ? 'read' : status, ts: ts ?? m.ts };
+        ops.push(this.deps.chats.messageOp(next));
+      }
+      await this.deps.store.write(ops);
+      return next;
+    });
+    if (updated)
+      this.deps.events.emit('message.status', {
+        chat_id: o.chat_id,
+        msg_id: o.msg_id,
+        status: updated.status,
+      });
+  }
+
+  /** A device the message did not cover (added since): open a session and send it its copy. */
+  private async sendToMissing(o: ReadyOutbox, missing: string[]): Promise<void> {
+    const { chats, sessions } = this.deps;
+    const m = await chats.message(o.chat_id, o.msg_id);
+    const chat = await chats.chat(o.chat_id);
+    if (!m || !chat) return;
+    await sessions.ensure(chat.partner.user_hash, true);
+    const frame = await this.deps.queue.run(async () => {
+      const targets = await sessions.targets(chat.partner.user_hash);
+      for (const c of [...targets.keys()]) if (!missing.includes(c)) targets.delete(c);
+      if (targets.size === 0) return null;
+      const enc = sessions.encrypt(targets, m.text);
+      await this.deps.store.write(enc.ops);
+      return { ...o.frame, cf: enc.cf, envelopes: enc.envelopes };
+    });
+    if (frame) await this.deps.connection.request(frame, 'message.ack');
+  }
+}
