@@ -1,0 +1,121 @@
+import type { EnvelopeRecord, EnvelopeStore, NewEnvelope } from '../../ports/store.js';
+import type { Delivery } from './delivery.js';
+import type { LiveDelivery } from './live-delivery.js';
+import { sizeOf, type MessageBlockCache } from './message-block-cache.js';
+import type { RelayLimits } from './relay-limits.js';
+import type { RelayStats } from './relay-stats.js';
+
+export interface EnvelopeParkingDeps {
+  store: EnvelopeStore;
+  cache: MessageBlockCache;
+  deliveries: Pick<LiveDelivery, 'get' | 'has'>;
+  limits: Pick<RelayLimits, 'drainPageSize'>;
+  stats: RelayStats;
+  /** A connected recipient has new stored envelopes: its drain should run. */
+  wake: (d: Delivery) => void;
+}
+
+const MAX_UNCACHEABLE = 10_000;
+
+/**
+ * Puts envelopes into their recipients' message blocks: appends durably (one transaction), keeps
+ * the RAM blocks in step, and warms the block of an offline recipient so its reconnect drain is
+ * served from RAM. Parks what a closed connection left unacknowledged.
+ */
+export class EnvelopeParking {
+  /** Clients whose backlog is too large to cache: appends do not read it again. */
+  private readonly uncacheable = new Set<string>();
+
+  constructor(private readonly deps: EnvelopeParkingDeps) {}
+
+  /** A client connected again: its block may be worth warming again. */
+  allowWarming(client_hash: string): void {
+    this.uncacheable.delete(client_hash);
+  }
+
+  /** The client's backlog is known to be large (a slow consumer): do not try to cache it. */
+  skipWarming(client_hash: string): void {
+    this.uncacheable.add(client_hash);
+  }
+
+  /** Appends durably (one transaction), updates the RAM blocks, and wakes connected recipients. */
+  async store(envelopes: NewEnvelope[]): Promise<void> {
+    const { deliveries, cache } = this.deps;
+    const touched = new Set<Delivery>();
+    for (const e of envelopes) {
+      const d = deliveries.get(e.recipient_client);
+      if (d) {
+        d.holdForAppend();
+        touched.add(d);
+      }
+    }
+    let records: EnvelopeRecord[];
+    try {
+      records = await this.deps.store.appendEnvelopes(envelopes);
+    } finally {
+      for (const e of envelopes) {
+        const d = deliveries.get(e.recipient_client);
+        if (d && touched.has(d)) d.appendDone();
+      }
+    }
+    const cold = new Set<string>();
+    for (const r of records) {
+      if (cache.has(r.recipient_client)) cache.append(r.recipient_client, r);
+      else cold.add(r.recipient_client);
+    }
+    // Warm the block of offline recipients so their reconnect drain is served from RAM.
+    for (const client of cold) if (!deliveries.has(client)) await this.warm(client);
+    for (const d of touched) this.deps.wake(d);
+  }
+
+  /** A connection closed: envelopes pushed live but not acknowledged are parked in the store. */
+  async park(d: Delivery): Promise<void> {
+    const { cache } = this.deps;
+    const client = d.client_hash;
+    const inflight = [...d.inflight.values()];
+    // A client that was caught up leaves exactly its unacknowledged envelopes pending: that is its
+    // complete message block, kept hot for the reconnect (the seed's RAM-cached blocks).
+    if (d.live && !cache.has(client)) {
+      const stored: EnvelopeRecord[] = [];
+      for (const e of inflight) if (e.kind === 'stored') stored.push(e.envelope);
+      cache.fill(
+        client,
+        stored.sort((a, b) => Number(a.id) - Number(b.id)),
+      );
+    }
+    const rows: NewEnvelope[] = [];
+    for (const e of inflight) if (e.kind === 'live') rows.push(e.envelope);
+    if (rows.length === 0) return;
+    this.deps.stats.parked += rows.length;
+    try {
+      await this.store(rows);
+    } catch {
+      // One of them can no longer be stored (its sender deleted the account meanwhile, which
+      // deletes everything it sent): park the others one by one.
+      for (const row of rows) await this.store([row]).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Reads an offline client's whole backlog into a cached block, page by page within the block's
+   * byte bound; a backlog too large to cache is remembered, so appends do not read it again.
+   */
+  private async warm(client: string): Promise<void> {
+    if (this.uncacheable.has(client)) return;
+    const { store, cache, limits } = this.deps;
+    const all: EnvelopeRecord[] = [];
+    let bytes = 0;
+    for (;;) {
+      const page = await store.readEnvelopes(client, all.at(-1)?.id ?? null, limits.drainPageSize);
+      all.push(...page);
+      for (const e of page) bytes += sizeOf(e);
+      if (bytes > cache.maxBlockBytes) {
+        if (this.uncacheable.size >= MAX_UNCACHEABLE) this.uncacheable.clear();
+        this.uncacheable.add(client);
+        return;
+      }
+      if (page.length < limits.drainPageSize) break;
+    }
+    cache.fill(client, all);
+  }
+}

@@ -1,0 +1,61 @@
+import type { Connection } from '../../ports/connection.js';
+import type { NewEnvelope } from '../../ports/store.js';
+import { Delivery } from './delivery.js';
+import { liveEnvelope } from './inflight-envelope.js';
+import type { RelayLimits } from './relay-limits.js';
+
+/**
+ * The connected recipient clients of this node and their `Delivery` state. Pushes an envelope
+ * straight onto a connection that is live (caught up, nothing being appended for it) and not
+ * congested; everything else goes through the store.
+ */
+export class LiveDelivery {
+  private readonly byClient = new Map<string, Delivery>();
+  private liveSeq = 0;
+
+  constructor(private readonly limits: RelayLimits) {}
+
+  /** A client authenticated: its delivery starts syncing (the drain takes it live). */
+  open(conn: Connection): Delivery {
+    const d = new Delivery(conn, this.limits);
+    this.byClient.set(conn.client_hash, d);
+    return d;
+  }
+
+  /** A connection closed: its delivery, with what is still in flight, or undefined if it was replaced. */
+  close(conn: Connection): Delivery | undefined {
+    const d = this.byClient.get(conn.client_hash);
+    if (!d || d.conn !== conn) return undefined;
+    d.closed = true;
+    this.byClient.delete(conn.client_hash);
+    return d;
+  }
+
+  get(client_hash: string): Delivery | undefined {
+    return this.byClient.get(client_hash);
+  }
+
+  has(client_hash: string): boolean {
+    return this.byClient.has(client_hash);
+  }
+
+  /** Pushes at once if the recipient is connected, live and keeping up; false when it must be stored. */
+  tryPush(env: NewEnvelope): boolean {
+    const d = this.byClient.get(env.recipient_client);
+    if (!d || !d.live || d.pendingAppends > 0 || d.congested()) return false;
+    d.send(liveEnvelope(++this.liveSeq, env));
+    return true;
+  }
+
+  /** The client acknowledged these wire ids: no longer in flight. */
+  acknowledged(client_hash: string, wireIds: readonly string[]): Delivery | undefined {
+    const d = this.byClient.get(client_hash);
+    if (d) for (const id of wireIds) d.inflight.delete(id);
+    return d;
+  }
+
+  /** Drops what is in flight to a client that was revoked or deleted: nothing of it is parked later. */
+  forget(client_hash: string): void {
+    this.byClient.get(client_hash)?.inflight.clear();
+  }
+}

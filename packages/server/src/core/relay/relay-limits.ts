@@ -1,0 +1,24 @@
+export interface RelayLimits {
+  /** Stop writing to a socket above this many buffered bytes; resume below lowWaterBytes. */
+  highWaterBytes: number;
+  lowWaterBytes: number;
+  /** Delivered-but-unacknowledged envelopes per connection before it counts as congested. */
+  maxInflight: number;
+  /** How long a connection may stay congested before it is closed with SLOW_CONSUMER. */
+  slowConsumerGraceMs: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+  envelopeTtlMs: number;
+  drainPageSize: number;
+}
+
+export const DEFAULT_RELAY_LIMITS: RelayLimits = {
+  highWaterBytes: 1 << 20,
+  lowWaterBytes: 256 << 10,
+  maxInflight: 2000,
+  slowConsumerGraceMs: 15_000,
+  messagesPerSecond: 20,
+  messageBurst: 60,
+  envelopeTtlMs: 30 * 86_400_000,
+  drainPageSize: 100,
+};

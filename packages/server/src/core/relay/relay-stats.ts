@@ -1,0 +1,12 @@
+/** Counters of the relay since start (exported as metrics); each module adds to its own. */
+export interface RelayStats {
+  relayed: number;
+  stored: number;
+  delivered: number;
+  parked: number;
+  slowConsumersClosed: number;
+}
+
+export function emptyRelayStats(): RelayStats {
+  return { relayed: 0, stored: 0, delivered: 0, parked: 0, slowConsumersClosed: 0 };
+}
