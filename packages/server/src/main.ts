@@ -121,11 +121,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       })
       .catch((e: Error) => logger.warn({ err: e.message }, 'presence notice failed'));
   };
-  hub.onUserOnline = (u) => notifyPresence(u, true);
-  hub.onUserOffline = (u) => {
-    matches.userOffline(u);
-    notifyPresence(u, false);
-  };
+  const presenceSubscriptions = [
+    hub.events.on('userOnline', ({ user_hash }) => notifyPresence(user_hash, true)),
+    hub.events.on('userOffline', ({ user_hash }) => {
+      matches.userOffline(user_hash);
+      notifyPresence(user_hash, false);
+    }),
+  ];
 
   const services: Services = {
     accounts,
@@ -180,8 +182,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       for (const t of timers) clearInterval(t);
       // Park live-delivered but unacknowledged envelopes before the store closes, and silence presence.
-      hub.onUserOffline = () => {};
-      hub.onUserOnline = () => {};
+      for (const unsubscribe of presenceSubscriptions) unsubscribe();
       for (const user of [...hub.onlineUsers()]) {
         for (const conn of [...hub.user(user)]) {
           await relay.detach(conn);

@@ -4,8 +4,14 @@ import type { AccountStore, ChatRecord, ChatStore } from '../../ports/store.js';
 import type { ConnectionHub } from '../presence/connection-hub.js';
 import { ageBand, currentAge, mayMeet } from '../matching/atss.js';
 import { randomHash } from '../random-string.js';
+import { TypedEmitter } from '../typed-emitter.js';
 
 export type ChatEndReason = ServerFrameOf<'chat.ended'>['reason'];
+
+export interface ChatServiceEvents {
+  /** A chat ended (its record is already deleted); matching uses it to remember skips. */
+  ended: { chat: ChatRecord; reason: ChatEndReason };
+}
 
 export interface ChatServiceDeps {
   store: ChatStore & AccountStore;
@@ -21,8 +27,7 @@ export interface ChatServiceDeps {
 export class ChatService {
   private readonly cache = new Map<string, ChatRecord>();
   private readonly ageCache = new Map<string, { age_at_signup: number; created_at: number }>();
-  /** Listeners told when a chat ends (matching uses it to remember skips). */
-  onEnded: (chat: ChatRecord, reason: ChatEndReason) => void = () => {};
+  readonly events = new TypedEmitter<ChatServiceEvents>();
 
   constructor(private readonly deps: ChatServiceDeps) {}
 
@@ -156,7 +161,7 @@ export class ChatService {
     if (!deleted) return false;
     for (const u of [chat.user_a, chat.user_b])
       this.deps.hub.sendToUser(u, { type: 'chat.ended', chat_id, reason });
-    this.onEnded(chat, reason);
+    this.events.emit('ended', { chat, reason });
     return true;
   }
 

@@ -57,9 +57,9 @@ export class MatchService {
       isBlocked: (a, b) => this.isBlocked(a, b),
       skipCooldownMs: deps.skipCooldownMs ?? 10 * 60_000,
     });
-    deps.chats.onEnded = (chat, reason) => {
+    deps.chats.events.on('ended', ({ chat, reason }) => {
       if (reason === 'next') this.queue.recordSkip(chat.user_a, chat.user_b);
-    };
+    });
   }
 
   async init(): Promise<void> {

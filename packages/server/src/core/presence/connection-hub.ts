@@ -1,15 +1,22 @@
 import type { ServerFrame } from '@omechat/protocol';
 import type { Connection } from '../../ports/connection.js';
+import { TypedEmitter } from '../typed-emitter.js';
+
+export interface ConnectionHubEvents {
+  /** The user's first client connected on this node. */
+  userOnline: { user_hash: string };
+  /** The user's last client on this node left. */
+  userOffline: { user_hash: string };
+}
 
 /**
- * The authenticated connections on this node, by client and by user. Tells its listener when a
+ * The authenticated connections on this node, by client and by user. Tells its subscribers when a
  * user's first client connects and last client leaves (presence towards chat partners).
  */
 export class ConnectionHub {
   private readonly byClient = new Map<string, Connection>();
   private readonly byUser = new Map<string, Set<Connection>>();
-  onUserOnline: (user_hash: string) => void = () => {};
-  onUserOffline: (user_hash: string) => void = () => {};
+  readonly events = new TypedEmitter<ConnectionHubEvents>();
 
   /** Registers a connection; an older connection of the same client is returned so the caller can close it. */
   add(conn: Connection): Connection | undefined {
@@ -20,7 +27,7 @@ export class ConnectionHub {
     const first = !set;
     if (!set) this.byUser.set(conn.user_hash, (set = new Set()));
     set.add(conn);
-    if (first) this.onUserOnline(conn.user_hash);
+    if (first) this.events.emit('userOnline', { user_hash: conn.user_hash });
     return previous;
   }
 
@@ -31,7 +38,7 @@ export class ConnectionHub {
     set?.delete(conn);
     if (set && set.size === 0) {
       this.byUser.delete(conn.user_hash);
-      this.onUserOffline(conn.user_hash);
+      this.events.emit('userOffline', { user_hash: conn.user_hash });
     }
     return true;
   }
