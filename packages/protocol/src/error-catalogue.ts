@@ -45,7 +45,10 @@ export const ERROR_CATALOGUE = {
     status: 429,
     message: 'A device of this chat has too many undelivered messages. Try again once it has caught up.',
   },
-  PREKEY_QUOTA_EXCEEDED: { status: 409, message: 'This device already stores the most one-time prekeys allowed.' },
+  PREKEY_QUOTA_EXCEEDED: {
+    status: 409,
+    message: 'This device already stores the most one-time prekeys allowed.',
+  },
   // WebSocket
   AUTH_REQUIRED: { status: 401, message: 'Authenticate with an auth frame first.' },
   AUTH_TIMEOUT: { status: 401, message: 'No auth frame arrived in time.' },

@@ -328,6 +328,7 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
         void this.exclusive(() => this.chatStarted(f.chat)).catch((e) => this.reportError(e));
         return;
       case 'chat.started':
+        this.searching = null; // the server takes both users out of the queue when a chat starts
         void this.exclusive(() => this.chatStarted(f.chat)).catch((e) => this.reportError(e));
         return;
       case 'chat.ended':

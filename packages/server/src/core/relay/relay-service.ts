@@ -12,6 +12,7 @@ import type { ClientDirectory } from '../accounts/client-directory.js';
 import type { ChatService } from '../chats/chat-service.js';
 import type { FrankingTagger } from './franking-tagger.js';
 import { MessageBlockCache, sizeOf } from './message-block-cache.js';
+import type { PendingQuota } from './pending-quota.js';
 
 export interface RelayLimits {
   /** Stop writing to a socket above this many buffered bytes; resume below lowWaterBytes. */
@@ -60,6 +61,8 @@ export interface RelayDeps {
   tagger: FrankingTagger;
   clock: Clock;
   cache: MessageBlockCache;
+  /** Bounds what may be stored for one device; checked before anything of a message is sent. */
+  quota?: PendingQuota;
   limits?: Partial<RelayLimits>;
   /** Timer hooks (a test clock may drive them); default setTimeout. */
   sleep?: (ms: number) => Promise<void>;
@@ -77,7 +80,7 @@ export class RelayService {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly tooBigToCache = new Set<string>();
   private lastTs = 0;
-  readonly stats = { relayed: 0, stored: 0, delivered: 0, parked: 0, slowConsumersClosed: 0 };
+  readonly stats = { relayed: 0, stored: 0, delivered: 0, parked: 0 };
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly deps: RelayDeps) {
@@ -165,6 +168,9 @@ export class RelayService {
         throw new OmeChatError('INVALID_FRAME', { message: 'Two envelopes for the same client.' });
       seen.add(e.to_client);
     }
+
+    const parked = frame.envelopes.filter((e) => !this.canPushLive(e.to_client));
+    if (parked.length > 0) await this.deps.quota?.admit(parked);
 
     // Strictly increasing on this node, so clients can order a chat by `ts` alone.
     const ts = (this.lastTs = Math.max(this.deps.clock.now(), this.lastTs + 1));
@@ -273,9 +279,14 @@ export class RelayService {
     return n;
   }
 
+  private canPushLive(client: string): boolean {
+    const d = this.deliveries.get(client);
+    return !!d && d.live && d.pendingAppends === 0 && !this.congested(d);
+  }
+
   private tryPushLive(env: NewEnvelope): boolean {
     const d = this.deliveries.get(env.recipient_client);
-    if (!d || !d.live || d.pendingAppends > 0 || this.congested(d)) return false;
+    if (!d || !this.canPushLive(env.recipient_client)) return false;
     const record: EnvelopeRecord = { ...env, id: `t${(++this.tempIds).toString(36)}` };
     d.inflight.set(record.id, record);
     d.conn.send(toFrame(record));
@@ -370,7 +381,6 @@ export class RelayService {
             ) {
               if (d.closed) return;
               if (this.deps.clock.now() - d.congestedSince > this.limits.slowConsumerGraceMs) {
-                this.stats.slowConsumersClosed++;
                 // Its backlog is large by definition: do not try to warm a block for it.
                 this.tooBigToCache.add(d.conn.client_hash);
                 d.conn.close('SLOW_CONSUMER');
