@@ -17,15 +17,16 @@ afterAll(async () => {
   await server.destroy();
 });
 
+interface Answer {
+  status: number;
+  headers: Record<string, string> | Headers;
+  body: { error: { code: string; status: number } };
+}
+
 /** Sends raw bytes and returns the parsed HTTP answer (status, lower-cased headers, JSON body). */
 function rawRequest(text: string | Buffer) {
   const { port } = new URL(server.url);
-  return new Promise<{
-    status: number;
-    headers: Record<string, string>;
-    body: any;
-  }> // eslint-disable-line @typescript-eslint/no-explicit-any
-  ((resolve, reject) => {
+  return new Promise<Answer>((resolve, reject) => {
     const sock = connect(Number(port), '127.0.0.1', () => sock.write(text));
     let data = '';
     sock.on('data', (d) => (data += d.toString('latin1')));
@@ -47,10 +48,7 @@ function rawRequest(text: string | Buffer) {
   });
 }
 
-function expectCatalogueRefusal(
-  r: { status: number; headers: Record<string, string> | Headers; body: any }, // eslint-disable-line @typescript-eslint/no-explicit-any
-  code: string,
-) {
+function expectCatalogueRefusal(r: Answer, code: string) {
   const header = (k: string) => (r.headers instanceof Headers ? r.headers.get(k) : r.headers[k]);
   expect(r.body.error.code).toBe(code);
   expect(ERROR_CODES).toContain(r.body.error.code);

@@ -154,7 +154,10 @@ export class ClientSocket implements Connection {
       return;
     }
     if (isBinary) {
-      this.sendError(new OmeChatError('INVALID_FRAME', { message: 'Frames are JSON text.' }), undefined);
+      this.sendError(
+        new OmeChatError('INVALID_FRAME', { message: 'Frames are JSON text.' }),
+        frameRefOfBytes(data),
+      );
       return;
     }
     if (++this.queued >= QUEUE_PAUSE_AT) this.hold('queue');
