@@ -110,6 +110,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       loginsPerAccountNetworkPer15Min: config.LOGINS_PER_ACCOUNT_NETWORK_PER_15MIN,
       loginsPerNetworkPerMinute: config.LOGINS_PER_NETWORK_PER_MINUTE,
       devicesPerAccount: config.DEVICES_PER_ACCOUNT,
+      staleDeviceMs: config.MESSAGE_TTL_DAYS * 86_400_000,
     },
     onClientAdded: (user_hash) => directory.invalidate(user_hash),
     onClientRevoked: ({ user_hash, client_hash }) => {

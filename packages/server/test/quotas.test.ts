@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ENVELOPES_PER_MESSAGE } from '@omechat/protocol';
 import { loadConfig } from '../src/config.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { signUp, startTestServer, type TestServer } from './test-server.js';
 import { matchedPair } from './matched-pair.js';
 import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
 
@@ -170,6 +170,23 @@ describe('devices per account', () => {
     ).toBe(201);
     ca.close();
     cb.close();
+  });
+
+  it('at the cap, a device unseen for longer than the message TTL makes room (no lockout)', async () => {
+    const u = await signUp(server, 'qd_stale', 30);
+    const devices = [u.client_hash];
+    for (let i = 1; i < 16; i++) devices.push((await secondDevice('qd_stale', u.secret)).client_hash);
+    const refused = await server.api('/api/v1/clients', { body: { username: 'qd_stale', secret: u.secret } });
+    expect(refused.body.error.code).toBe('DEVICE_LIMIT_REACHED');
+    // One device was last seen long ago (a wiped browser, say): everything pending for it expired.
+    await server.store.touchLastSeen(devices[5]!, '2020-01-01');
+    const ok = await server.api('/api/v1/clients', { body: { username: 'qd_stale', secret: u.secret } });
+    expect(ok.status).toBe(201);
+    const left = (await server.api('/api/v1/clients', { auth: u.auth })).body.clients as {
+      client_hash: string;
+    }[];
+    expect(left).toHaveLength(16);
+    expect(left.map((c) => c.client_hash)).not.toContain(devices[5]);
   });
 
   it('refuses a configured cap that one message could not cover', () => {

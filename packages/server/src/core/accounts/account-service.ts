@@ -18,6 +18,7 @@ import { randomAlphanumeric, randomHash } from '../random-string.js';
 import { digestsEqual, tokenHash } from '../token-hash.js';
 import { currentAge } from '../matching/atss.js';
 import { SignInLimiter } from './sign-in-limiter.js';
+import { staleDevice } from './stale-device.js';
 
 export interface AccountLimits {
   signupsPerNetworkPerHour: number;
@@ -26,6 +27,8 @@ export interface AccountLimits {
   loginsPerNetworkPerMinute: number;
   /** Devices (clients) per account; see MAX_DEVICES_PER_ACCOUNT. */
   devicesPerAccount: number;
+  /** At the cap, a device unseen this long makes room for a new one (core/accounts/stale-device.ts). */
+  staleDeviceMs: number;
 }
 
 /**
@@ -39,6 +42,7 @@ export const DEFAULT_ACCOUNT_LIMITS: AccountLimits = {
   loginsPerAccountNetworkPer15Min: 10,
   loginsPerNetworkPerMinute: 30,
   devicesPerAccount: MAX_DEVICES_PER_ACCOUNT,
+  staleDeviceMs: 30 * 86_400_000,
 };
 
 /** Who is calling, once an access token checked out. */
@@ -123,18 +127,25 @@ export class AccountService {
 
     const access_token = randomAlphanumeric(TOKEN_LENGTH);
     const client_hash = randomHash();
-    const created = await this.deps.store.createClient(
-      {
-        client_hash,
-        user_hash: user.user_hash,
-        token_hash: tokenHash(access_token),
-        label: input.label ?? null,
-        created_at: this.deps.clock.now(),
-        last_seen_day: null,
-      },
-      this.limits.devicesPerAccount,
-    );
-    if (!created) throw new OmeChatError('DEVICE_LIMIT_REACHED');
+    const record = {
+      client_hash,
+      user_hash: user.user_hash,
+      token_hash: tokenHash(access_token),
+      label: input.label ?? null,
+      created_at: this.deps.clock.now(),
+      last_seen_day: null,
+    };
+    if (!(await this.deps.store.createClient(record, this.limits.devicesPerAccount))) {
+      const stale = staleDevice(
+        await this.deps.store.listClients(user.user_hash),
+        this.deps.clock.now(),
+        this.limits.staleDeviceMs,
+      );
+      // (Revoked by a concurrent sign-in meanwhile: fine, the second create decides.)
+      if (stale) await this.revokeClient(stale, stale.client_hash).catch(() => undefined);
+      if (!stale || !(await this.deps.store.createClient(record, this.limits.devicesPerAccount)))
+        throw new OmeChatError('DEVICE_LIMIT_REACHED');
+    }
     await this.deps.onClientAdded?.(user.user_hash);
     return { user_hash: user.user_hash, client_hash, access_token };
   }
