@@ -2,6 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 // Three projects: `unit` (npm test: in-process, real SQLite files, real server on an ephemeral port),
 // `services` (real PostgreSQL + Redis on this machine), `e2e` (real Chromium).
+// In each, every log line of every server the tests start is scanned when the run ends
+// (packages/server/test/run-log-scan.ts): a URL query, IP, token, secret or username fails the run.
+const RUN_LOG_SCAN = './packages/server/test/run-log-scan.ts';
+
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +14,7 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.services.test.ts', '**/*.e2e.test.ts'],
+          globalSetup: [RUN_LOG_SCAN],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -18,6 +23,7 @@ export default defineConfig({
         test: {
           name: 'services',
           include: ['packages/*/src/**/*.services.test.ts', 'packages/*/test/**/*.services.test.ts'],
+          globalSetup: [RUN_LOG_SCAN],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
@@ -27,6 +33,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['packages/*/test/**/*.e2e.test.ts'],
+          globalSetup: [RUN_LOG_SCAN],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,

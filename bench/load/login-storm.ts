@@ -1,5 +1,6 @@
 // A login storm in its own process: POST /api/v1/clients with a real secret in a loop, `concurrency`
-// at a time, so the server runs argon2id verifies back to back. Prints a JSON summary on SIGTERM.
+// at a time, so the server runs argon2id verifies back to back; each new device is revoked again
+// (a cheap request) so the account stays under its device cap. Prints a JSON summary on SIGTERM.
 const [url, username, secret, concurrencyArg] = process.argv.slice(2);
 const concurrency = Number(concurrencyArg ?? 4);
 let ok = 0;
@@ -16,12 +17,20 @@ async function worker(): Promise<void> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username, secret, label: 'storm' }),
       });
-      if (r.status === 201) ok++;
-      else {
+      if (r.status === 201) {
+        ok++;
+        // Sign the new device out again: an account holds at most DEVICES_PER_ACCOUNT (16) devices.
+        const c = (await r.json()) as { client_hash: string; access_token: string };
+        const out = await fetch(`${url}/api/v1/clients/${c.client_hash}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${c.client_hash}.${c.access_token}` },
+        });
+        await out.arrayBuffer().catch(() => undefined);
+      } else {
         failed++;
         firstFailure ||= `${r.status} ${await r.text()}`;
+        await r.arrayBuffer().catch(() => undefined);
       }
-      await r.arrayBuffer().catch(() => undefined);
     } catch (e) {
       failed++;
       firstFailure ||= (e as Error).message;

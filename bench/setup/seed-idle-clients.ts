@@ -36,7 +36,7 @@ export async function seedIdleClients(count: number, baselineSecret: string): Pr
     limiter: new MemoryRateLimiter(systemClock),
     limits: {
       signupsPerNetworkPerHour: limit,
-      loginsPerAccountPer15Min: limit,
+      loginsPerAccountNetworkPer15Min: limit,
       loginsPerNetworkPerMinute: limit,
     },
   });

@@ -22,6 +22,14 @@ export const ERROR_CATALOGUE = {
   FORBIDDEN: { status: 403, message: 'You may not do this.' },
   ACCOUNT_BANNED: { status: 403, message: 'This account is banned.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a moment and try again.' },
+  TOO_MANY_CONNECTIONS: {
+    status: 429,
+    message: 'Too many connections from your network are waiting to sign in. Try again shortly.',
+  },
+  DEVICE_LIMIT_REACHED: {
+    status: 409,
+    message: 'This account has the most devices allowed. Sign out or revoke one first.',
+  },
   // Resources
   NOT_FOUND: { status: 404, message: 'Not found.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'There is no such route.' },
@@ -33,6 +41,14 @@ export const ERROR_CATALOGUE = {
   BUNDLE_NOT_FOUND: { status: 404, message: 'That device has no prekey bundle.' },
   ALREADY_IN_CHAT: { status: 409, message: 'You are already in a chat; leave it or press next first.' },
   INVITATION_NOT_FOUND: { status: 404, message: 'No such invitation, or it has expired.' },
+  PENDING_QUOTA_EXCEEDED: {
+    status: 429,
+    message: 'A device of this chat has too many undelivered messages. Try again once it has caught up.',
+  },
+  PREKEY_QUOTA_EXCEEDED: {
+    status: 409,
+    message: 'This device already stores the most one-time prekeys allowed.',
+  },
   // WebSocket
   AUTH_REQUIRED: { status: 401, message: 'Authenticate with an auth frame first.' },
   AUTH_TIMEOUT: { status: 401, message: 'No auth frame arrived in time.' },
@@ -42,6 +58,8 @@ export const ERROR_CATALOGUE = {
   SLOW_CONSUMER: { status: 503, message: 'The connection could not keep up and was closed.' },
   // Server
   SERVICE_BUSY: { status: 503, message: 'The server is busy. Try again shortly.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -165,6 +165,7 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
         this.matching.matched();
         return background(this.startChat(f.chat));
       case 'chat.started':
+        this.matching.matched(); // the server takes both users out of the queue when a chat starts
         return background(this.startChat(f.chat));
       case 'chat.ended':
         return background(this.chats.end(f.chat_id, f.reason));

@@ -146,7 +146,8 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
   ): Promise<ReplyOf<F['type']>> {
     if (this.stopError) return Promise.reject(this.stopError);
     const ref = `${REF_PREFIX}${++this.refCounter}`;
-    const text = JSON.stringify({ ...frame, ref });
+    // `ref` first: a frame the server refuses unread (too large, too fast) still gets its ref back.
+    const text = JSON.stringify({ ref, ...frame });
     return new Promise<ServerFrame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(ref);

@@ -51,6 +51,31 @@ describe('WsConnection against the real server', () => {
     expect((await c.request({ type: 'browse', tolerance: 2 })).type).toBe('browse.result');
   });
 
+  it('a frame the server refuses unread still fails its own request, not a timeout', async () => {
+    const c = connect(await newClient('sdk_ws_real_big'));
+    await c.connect();
+    const started = Date.now();
+    // Over MAX_FRAME_BYTES (256 KiB) but under twice that: refused with FRAME_TOO_LARGE and its ref.
+    const err = await c
+      .request(
+        {
+          type: 'message.send',
+          chat_id: '0'.repeat(32),
+          msg_id: '0'.repeat(32),
+          cf: Buffer.alloc(32).toString('base64'),
+          envelopes: Array.from({ length: 4 }, () => ({
+            to_client: '1'.repeat(64),
+            ciphertext: 'A'.repeat(90_000),
+          })),
+        },
+        { timeoutMs: 20_000 },
+      )
+      .catch((e: unknown) => e);
+    expect((err as OmeChatError).code).toBe('FRAME_TOO_LARGE');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await c.request({ type: 'chats.list' })).toMatchObject({ type: 'chats' });
+  });
+
   it('stops with unauthenticated for a revoked client', async () => {
     const creds = await newClient('sdk_ws_real_b');
     await api.revokeClient(creds, creds.client_hash);

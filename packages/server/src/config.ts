@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { MAX_DEVICES_PER_ACCOUNT } from './core/accounts/account-service.js';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -29,17 +30,24 @@ export const ConfigSchema = z.object({
   ARGON2_TIME_COST: int(2, 2),
   ARGON2_CONCURRENCY: int(2, 1, 64),
   SIGNUPS_PER_NETWORK_PER_HOUR: int(30, 1),
-  LOGINS_PER_ACCOUNT_PER_15MIN: int(10, 1),
+  LOGINS_PER_ACCOUNT_NETWORK_PER_15MIN: int(10, 1),
   LOGINS_PER_NETWORK_PER_MINUTE: int(30, 1),
+  DEVICES_PER_ACCOUNT: int(MAX_DEVICES_PER_ACCOUNT, 1, MAX_DEVICES_PER_ACCOUNT),
   BODY_LIMIT_BYTES: int(65_536, 1024),
   WEB_DIR: z.string().optional(),
   MAX_FRAME_BYTES: int(256 * 1024, 4096),
   AUTH_TIMEOUT_MS: int(10_000, 100),
   HEARTBEAT_MS: int(30_000, 100),
   FRAMES_PER_SECOND: int(200, 1),
+  UNAUTHENTICATED_SOCKETS_PER_NETWORK: int(32, 1),
+  UNAUTHENTICATED_SOCKETS_MAX: int(10_000, 1),
   MESSAGES_PER_SECOND: int(20, 1),
   MESSAGE_BURST: int(60, 1),
   MESSAGE_TTL_DAYS: int(30, 1, 3650),
+  PENDING_ENVELOPES_PER_DEVICE: int(10_000, 1),
+  PENDING_BYTES_PER_DEVICE: int(32 * 1024 * 1024, 1024),
+  ONE_TIME_PREKEYS_PER_DEVICE: int(500, 1),
+  BUNDLE_FETCHES_PER_PAIR_PER_HOUR: int(60, 1),
   BLOCK_CACHE_BYTES: int(64 * 1024 * 1024, 0),
   SEND_BUFFER_BYTES: int(1024 * 1024, 16 * 1024),
   SLOW_CONSUMER_GRACE_MS: int(15_000, 100),

@@ -17,6 +17,7 @@ import { ChatService } from './core/chats/chat-service.js';
 import { FrankingTagger } from './core/relay/franking-tagger.js';
 import { MessageBlockCache } from './core/relay/message-block-cache.js';
 import { RelayService } from './core/relay/relay-service.js';
+import { PendingQuota } from './core/relay/pending-quota.js';
 import { PrekeyService } from './core/prekeys/prekey-service.js';
 import { MatchService } from './core/matching/match-service.js';
 import { buildHttpApp } from './http/build-http-app.js';
@@ -64,6 +65,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     tagger,
     clock,
     cache: new MessageBlockCache(config.BLOCK_CACHE_BYTES),
+    quota: new PendingQuota(store, {
+      maxEnvelopes: config.PENDING_ENVELOPES_PER_DEVICE,
+      maxBytes: config.PENDING_BYTES_PER_DEVICE,
+    }),
     limits: {
       highWaterBytes: config.SEND_BUFFER_BYTES,
       lowWaterBytes: Math.floor(config.SEND_BUFFER_BYTES / 4),
@@ -82,7 +87,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     skipCooldownMs: config.SKIP_COOLDOWN_MS,
   });
   await matches.init();
-  const prekeys = new PrekeyService({ store, chats, directory, hub, clock });
+  const prekeys = new PrekeyService({
+    store,
+    chats,
+    directory,
+    hub,
+    clock,
+    limiter,
+    limits: {
+      oneTimePrekeysPerDevice: config.ONE_TIME_PREKEYS_PER_DEVICE,
+      bundleFetchesPerPairPerHour: config.BUNDLE_FETCHES_PER_PAIR_PER_HOUR,
+    },
+  });
 
   const accounts = new AccountService({
     store,
@@ -91,8 +107,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     limiter,
     limits: {
       signupsPerNetworkPerHour: config.SIGNUPS_PER_NETWORK_PER_HOUR,
-      loginsPerAccountPer15Min: config.LOGINS_PER_ACCOUNT_PER_15MIN,
+      loginsPerAccountNetworkPer15Min: config.LOGINS_PER_ACCOUNT_NETWORK_PER_15MIN,
       loginsPerNetworkPerMinute: config.LOGINS_PER_NETWORK_PER_MINUTE,
+      devicesPerAccount: config.DEVICES_PER_ACCOUNT,
+      staleDeviceMs: config.MESSAGE_TTL_DAYS * 86_400_000,
     },
     onClientAdded: (user_hash) => directory.invalidate(user_hash),
     onClientRevoked: ({ user_hash, client_hash }) => {
@@ -151,6 +169,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       maxFrameBytes: config.MAX_FRAME_BYTES,
       authTimeoutMs: config.AUTH_TIMEOUT_MS,
       framesPerSecond: config.FRAMES_PER_SECOND,
+      sendBufferBytes: config.SEND_BUFFER_BYTES,
+      slowConsumerGraceMs: config.SLOW_CONSUMER_GRACE_MS,
+      unauthenticatedPerNetwork: config.UNAUTHENTICATED_SOCKETS_PER_NETWORK,
+      unauthenticatedMax: config.UNAUTHENTICATED_SOCKETS_MAX,
     },
   });
 
@@ -168,7 +190,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   for (const t of timers) t.unref();
   await relay.sweepExpired();
 
-  await app.listen({ port: config.PORT, host: config.HOST });
+  // The bound address is not a log line's business ("omechat listening" below logs the port).
+  await app.listen({ port: config.PORT, host: config.HOST, listenTextResolver: () => 'listening' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;

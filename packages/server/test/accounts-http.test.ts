@@ -141,8 +141,8 @@ describe('accounts and clients over real HTTP', () => {
 });
 
 describe('rate limits', () => {
-  it('limits login attempts per account, with Retry-After', async () => {
-    const s = await startTestServer({ LOGINS_PER_ACCOUNT_PER_15MIN: '3' });
+  it('limits login attempts per account from one network, with Retry-After', async () => {
+    const s = await startTestServer({ LOGINS_PER_ACCOUNT_NETWORK_PER_15MIN: '3' });
     try {
       const u = await signUp(s, 'henry', 30); // one successful login, which resets the counter
       const codes: string[] = [];
@@ -158,7 +158,7 @@ describe('rate limits', () => {
         'RATE_LIMITED',
         'RATE_LIMITED',
       ]);
-      // Even the right secret is refused while the account is throttled.
+      // From the throttled network even the right secret waits (other networks do not: sign-in-limits.test.ts).
       const right = await s.api('/api/v1/clients', { body: { username: 'henry', secret: u.secret } });
       expect(right.body.error.code).toBe('RATE_LIMITED');
     } finally {

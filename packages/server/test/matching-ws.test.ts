@@ -146,4 +146,58 @@ describe('matching through the real server (ATSS)', () => {
     a.ws.close();
     b.ws.close();
   });
+
+  it('refuses match.join while in a chat (ALREADY_IN_CHAT), so a pair cannot pile up chats', async () => {
+    const a = await online('aic_a', 40);
+    const b = await online('aic_b', 40);
+    await a.ws.request({ type: 'match.join', tolerance: 0 });
+    await b.ws.request({ type: 'match.join', tolerance: 0 });
+    const { chat } = await a.ws.waitType('match.found');
+    for (let i = 0; i < 5; i++) {
+      expect(await a.ws.request({ type: 'match.join', tolerance: 0 })).toMatchObject({
+        type: 'error',
+        code: 'ALREADY_IN_CHAT',
+      });
+      expect(await b.ws.request({ type: 'match.join', tolerance: 0 })).toMatchObject({
+        code: 'ALREADY_IN_CHAT',
+      });
+    }
+    await sleep(1200); // nor does the periodic sweep pair them again
+    expect(await a.ws.request({ type: 'chats.list' })).toMatchObject({ chats: [{ chat_id: chat.chat_id }] });
+    // Leaving the chat opens the queue again.
+    await a.ws.request({ type: 'chat.leave', chat_id: chat.chat_id });
+    expect((await a.ws.request({ type: 'match.join', tolerance: 0 })).type).toBe('match.waiting');
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it('an accepted invitation ends the search of both; next with another chat open is refused first', async () => {
+    const a = await online('aic_inv_a', 50);
+    const b = await online('aic_inv_b', 50);
+    const c = await online('aic_inv_c', 50);
+    const d = await online('aic_inv_d', 50);
+    const inviteAccepted = async (to: typeof b) => {
+      await to.ws.request({ type: 'availability', open: true, tolerance: 0 });
+      const sent = (await a.ws.request({
+        type: 'invite',
+        user_hash: to.user_hash,
+        tolerance: 0,
+      })) as ServerFrameOf<'invite.sent'>;
+      await to.ws.waitFor((f) => f.type === 'invite.received' && f.invitation_id === sent.invitation_id);
+      await to.ws.request({ type: 'invite.answer', invitation_id: sent.invitation_id, accept: true });
+      return a.ws.waitFor((f) => f.type === 'chat.started' && f.chat.partner.user_hash === to.user_hash);
+    };
+    expect((await a.ws.request({ type: 'match.join', tolerance: 0 })).type).toBe('match.waiting');
+    const withB = (await inviteAccepted(b)) as ServerFrameOf<'chat.started'>;
+    // a no longer waits: c joining finds nobody.
+    expect((await c.ws.request({ type: 'match.join', tolerance: 0 })).type).toBe('match.waiting');
+    await sleep(1200);
+    expect(c.ws.ofType('match.found')).toHaveLength(0);
+    // With a second chat open, next in the first is refused before anything ends.
+    await inviteAccepted(d);
+    const next = await a.ws.request({ type: 'match.next', chat_id: withB.chat.chat_id, tolerance: 0 });
+    expect(next).toMatchObject({ type: 'error', code: 'ALREADY_IN_CHAT' });
+    expect(((await a.ws.request({ type: 'chats.list' })) as ServerFrameOf<'chats'>).chats).toHaveLength(2);
+    for (const u of [a, b, c, d]) u.ws.close();
+  });
 });

@@ -20,6 +20,9 @@ beforeAll(async () => {
     MESSAGE_BURST: '100000',
     FRAMES_PER_SECOND: '100000',
     SLOW_CONSUMER_GRACE_MS: '4000',
+    // This test measures back-pressure, not the pending quota (quotas.test.ts).
+    PENDING_ENVELOPES_PER_DEVICE: '1000000',
+    PENDING_BYTES_PER_DEVICE: String(2 ** 31),
   });
 });
 afterAll(async () => {

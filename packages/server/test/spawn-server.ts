@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { appendRunLog, runLogFile } from './log-scan.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'omechat.js');
 
@@ -66,6 +67,10 @@ export async function spawnServer(
         child.kill('SIGTERM');
         await exited;
       }
+      // Its JSON log lines join the end-of-run scan (run-log-scan.ts).
+      const runLog = runLogFile('log');
+      const lines = out.split('\n').filter((l) => l.startsWith('{'));
+      if (lines.length > 0) appendRunLog(runLog, lines.join('\n') + '\n');
       if (!dataDir) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../src/config.js';
 import { startServer, type RunningServer, type StartOptions } from '../src/main.js';
+import { appendRunLog, runLogFile } from './log-scan.js';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -38,10 +39,17 @@ export async function startTestServer(
     ...env,
   });
   const logs: string[] = [];
+  const runLog = runLogFile('log');
   const server = await startServer(config, {
     ...opts,
-    logDestination: { write: (line: string) => void logs.push(line) },
+    logDestination: {
+      write: (line: string) => {
+        logs.push(line);
+        appendRunLog(runLog, line);
+      },
+    },
   });
+  recordUsernames(server.store);
   const self: TestServer = {
     ...server,
     dataDir,
@@ -92,6 +100,17 @@ export async function startTestServer(
     },
   };
   return self;
+}
+
+/** Notes every username the server stores, so the end-of-run scan looks for each in the logs. */
+function recordUsernames(store: RunningServer['store']): void {
+  const file = runLogFile('usernames');
+  if (!file) return;
+  const createUser = store.createUser.bind(store);
+  store.createUser = async (user) => {
+    appendRunLog(file, JSON.stringify(user.username) + '\n');
+    return createUser(user);
+  };
 }
 
 /** Signs up and adds one client; returns the credentials a test needs. */

@@ -19,8 +19,8 @@ export class WsTestClient {
     ws.on('close', (code) => (this.closeCode = code));
   }
 
-  static async open(baseUrl: string): Promise<WsTestClient> {
-    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/api/v1/ws');
+  static async open(baseUrl: string, opts: { headers?: Record<string, string> } = {}): Promise<WsTestClient> {
+    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + '/api/v1/ws', { headers: opts.headers });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -31,8 +31,9 @@ export class WsTestClient {
   static async authed(
     baseUrl: string,
     creds: { client_hash: string; access_token: string },
+    opts: { headers?: Record<string, string> } = {},
   ): Promise<WsTestClient> {
-    const c = await WsTestClient.open(baseUrl);
+    const c = await WsTestClient.open(baseUrl, opts);
     const ok = await c.request({
       type: 'auth',
       client_hash: creds.client_hash,

@@ -2,6 +2,7 @@ import Fastify, {
   LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
 import { OmeChatError } from '@omechat/protocol';
@@ -11,17 +12,18 @@ import type { Services } from '../services.js';
 import { toOmeChatError } from './error-reply.js';
 import { parseBearer } from './bearer-auth.js';
 import { accountRoutes } from './account-routes.js';
-import { registerWsGateway } from '../ws/ws-gateway.js';
+import { registerWsGateway, type WsGatewayOptions } from '../ws/ws-gateway.js';
 import { registerMetrics } from './metrics-routes.js';
 import { registerWebApp } from './web-app-routes.js';
-import type { ClientSocketOptions } from '../ws/client-socket.js';
+import { SECURITY_HEADERS, clientErrorHandler } from './client-error-handler.js';
+import type { SocketStats } from '../ws/client-socket.js';
 
 export interface HttpAppOptions {
   services: Services;
   logger: Logger;
   trustProxy: boolean;
   bodyLimit: number;
-  ws: ClientSocketOptions & { heartbeatMs: number };
+  ws: WsGatewayOptions;
   metrics: boolean;
   /** The built web app (packages/web/dist); nothing is served at / when it does not exist. */
   webDir: string;
@@ -33,21 +35,45 @@ declare module 'fastify' {
   }
 }
 
+/** Long enough for a 128-hex id (v1 imports) to reach our own validator instead of a 414. */
+const MAX_PARAM_LENGTH = 256;
+
 /** Builds the fastify app without listening, so tests can inject or listen on an ephemeral port. */
 export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstance> {
+  const log = opts.logger;
   const app: FastifyInstance = Fastify({
-    loggerInstance: opts.logger as FastifyBaseLogger,
+    loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: opts.trustProxy,
     bodyLimit: opts.bodyLimit,
-    return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Our own SERVICE_BUSY below instead of fastify's body (without our headers).
+    return503OnClosing: false,
+    // Requests the router refuses (a bad %-encoding, an over-long parameter): catalogue errors.
+    frameworkErrors: (err, _req, res) => {
+      log.debug({ err: { code: err.code } }, 'request refused by the router');
+      const error = new OmeChatError('INVALID_INPUT', { message: 'The request path is not valid.' });
+      const reply = res as FastifyReply;
+      void reply.headers(SECURITY_HEADERS).header('cache-control', 'no-store');
+      void reply.status(error.status).send({ error: error.toBody() });
+    },
+    // Requests node's HTTP parser refuses never reach fastify: answered on the raw socket.
+    clientErrorHandler: (err, socket) => clientErrorHandler(err, socket, log),
   });
 
   // JSON only: a text body would otherwise reach the schemas as a string.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('networkHash', '');
-  app.addHook('onRequest', async (req) => {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (req, reply) => {
     req.networkHash = opts.services.networkHasher.hash(req.ip);
+    if (closing) {
+      void reply.header('connection', 'close');
+      throw new OmeChatError('SERVICE_BUSY', { message: 'The server is shutting down.' });
+    }
   });
   // Logs the route pattern only: no URL (may hold ids), no IP, no headers.
   app.addHook('onResponse', async (req, reply) => {
@@ -62,10 +88,7 @@ export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstanc
     );
   });
   app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.headers(SECURITY_HEADERS);
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
@@ -85,8 +108,9 @@ export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstanc
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  await registerWsGateway(app, opts.services, opts.logger, opts.ws);
-  if (opts.metrics) registerMetrics(app, opts.services);
+  const stats: SocketStats = { slowConsumersClosed: 0 };
+  const pending = await registerWsGateway(app, opts.services, log, opts.ws, stats);
+  if (opts.metrics) registerMetrics(app, opts.services, { sockets: stats, pending });
   void app.register(accountRoutes(opts.services), { prefix: '/api/v1' });
   await registerWebApp(app, opts.webDir);
   return app;

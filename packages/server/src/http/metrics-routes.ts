@@ -1,12 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Services } from '../services.js';
+import type { SocketStats } from '../ws/client-socket.js';
+import type { UnauthenticatedSockets } from '../ws/unauthenticated-sockets.js';
 
 /**
  * `GET /metrics` in Prometheus text format (opt-in with METRICS_ENABLED): counts only, never an id,
  * name or address. Values are read from the services when scraped, so the hot path pays nothing.
  */
-export function registerMetrics(app: FastifyInstance, services: Services): void {
+export function registerMetrics(
+  app: FastifyInstance,
+  services: Services,
+  ws: { sockets: SocketStats; pending: UnauthenticatedSockets },
+): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { relay, hub, matches } = services;
@@ -30,6 +36,11 @@ export function registerMetrics(app: FastifyInstance, services: Services): void 
       },
     });
   gauge('omechat_connections', 'Authenticated WebSocket connections on this node', () => hub.size);
+  gauge(
+    'omechat_unauthenticated_sockets',
+    'WebSocket connections on this node that have not signed in yet',
+    () => ws.pending.size,
+  );
   gauge('omechat_waiting_users', 'Users waiting in the matching queue', () => matches.queue.size);
   gauge('omechat_block_cache_bytes', 'Bytes held by the message-block RAM cache', () => relay.cache.bytes);
   gauge('omechat_block_cache_blocks', 'Message blocks held by the RAM cache', () => relay.cache.size);
@@ -52,8 +63,8 @@ export function registerMetrics(app: FastifyInstance, services: Services): void 
   );
   counter(
     'omechat_slow_consumers_closed_total',
-    'Connections closed for not reading',
-    () => relay.stats.slowConsumersClosed,
+    'Connections closed for not reading (each connection once)',
+    () => ws.sockets.slowConsumersClosed,
   );
 
   app.get('/metrics', async (_req, reply) => {

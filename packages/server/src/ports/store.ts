@@ -33,7 +33,11 @@ export interface AccountStore {
   getUserByUsernameKey(username_key: string): Promise<UserRecord | null>;
   /** Deletes the user and everything of it (clients, chats, envelopes, keys). */
   deleteUser(user_hash: string): Promise<boolean>;
-  createClient(client: ClientRecord): Promise<void>;
+  /**
+   * Inserts a client; with `maxPerUser`, atomically refuses (returns false) when the user already
+   * has that many clients.
+   */
+  createClient(client: ClientRecord, maxPerUser?: number): Promise<boolean>;
   getClient(client_hash: string): Promise<ClientRecord | null>;
   listClients(user_hash: string): Promise<ClientRecord[]>;
   deleteClient(user_hash: string, client_hash: string): Promise<boolean>;
@@ -83,6 +87,14 @@ export interface EnvelopeStore {
   deleteEnvelopes(recipient_client: string, ids: string[]): Promise<number>;
   deleteExpiredEnvelopes(now: number): Promise<number>;
   countEnvelopes(recipient_client: string): Promise<number>;
+  /** Pending envelopes and ciphertext bytes per recipient client (clients with none are left out). */
+  pendingUsage(recipient_clients: readonly string[]): Promise<Map<string, PendingUsage>>;
+}
+
+export interface PendingUsage {
+  envelopes: number;
+  /** Ciphertext bytes (base64 characters). */
+  bytes: number;
 }
 
 export interface PrekeyStore {

@@ -212,6 +212,49 @@ export function describeStoreContract(
       expect(await store.takeBundle(ca.client_hash)).toEqual({ bundle: 'b2', one_time_prekey: null });
     });
 
+    it('keeps pending totals per recipient through appends, acks, expiry and deletions', async () => {
+      const { a, b, ca, cb } = await twoUsersWithClients();
+      const cb2 = client(b.user_hash);
+      await store.createClient(cb2);
+      expect(await store.pendingUsage([cb.client_hash])).toEqual(new Map());
+      const stored = await store.appendEnvelopes([
+        envelope(cb.client_hash, a.user_hash, { ciphertext: 'AAAA' }),
+        envelope(cb.client_hash, a.user_hash, { ciphertext: 'AAAABBBB', expires_at: 9000 }),
+        envelope(cb2.client_hash, a.user_hash, { ciphertext: 'AAAABBBBCCCC' }),
+        envelope(ca.client_hash, b.user_hash, { ciphertext: 'QQ==' }),
+      ]);
+      const usage = () => store.pendingUsage([cb.client_hash, cb2.client_hash, ca.client_hash, hex()]);
+      expect(await usage()).toEqual(
+        new Map([
+          [cb.client_hash, { envelopes: 2, bytes: 12 }],
+          [cb2.client_hash, { envelopes: 1, bytes: 12 }],
+          [ca.client_hash, { envelopes: 1, bytes: 4 }],
+        ]),
+      );
+      await store.deleteEnvelopes(cb.client_hash, [stored[0]!.id]);
+      await store.deleteExpiredEnvelopes(5000);
+      expect(await usage()).toEqual(new Map([[cb.client_hash, { envelopes: 1, bytes: 8 }]]));
+      // Deleting the sender deletes what it sent; deleting the device forgets its totals.
+      await store.appendEnvelopes([envelope(cb2.client_hash, b.user_hash, { ciphertext: 'AAAA' })]);
+      await store.deleteUser(a.user_hash);
+      expect(await usage()).toEqual(new Map([[cb2.client_hash, { envelopes: 1, bytes: 4 }]]));
+      await store.deleteClient(b.user_hash, cb2.client_hash);
+      expect(await usage()).toEqual(new Map());
+    });
+
+    it('refuses a client over the per-user cap, atomically', async () => {
+      const u = user();
+      await store.createUser(u);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => store.createClient(client(u.user_hash), 5)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(5);
+      expect(await store.listClients(u.user_hash)).toHaveLength(5);
+      expect(await store.createClient(client(u.user_hash), 5)).toBe(false);
+      expect(await store.createClient(client(u.user_hash), 6)).toBe(true);
+      expect(await store.createClient(client(u.user_hash))).toBe(true);
+    });
+
     it('keeps server keys first-writer-wins and blocked pairs', async () => {
       expect(await store.getOrCreateServerKey('franking', 1, 'aa', 1)).toBe('aa');
       expect(await store.getOrCreateServerKey('franking', 1, 'bb', 2)).toBe('aa');

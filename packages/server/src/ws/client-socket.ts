@@ -1,9 +1,9 @@
 import type { WebSocket } from 'ws';
 import {
   OmeChatError,
-  frameRef,
+  frameRefOfBytes,
   isOmeChatError,
-  parseClientFrame,
+  readClientFrame,
   type ErrorCode,
   type ServerFrame,
 } from '@omechat/protocol';
@@ -12,14 +12,37 @@ import type { Connection } from '../ports/connection.js';
 import type { Principal } from '../core/accounts/account-service.js';
 import type { Services } from '../services.js';
 import { dispatchFrame } from './frame-dispatcher.js';
+import { OutputGuard } from './output-guard.js';
 
 export interface ClientSocketOptions {
   maxFrameBytes: number;
   authTimeoutMs: number;
   framesPerSecond: number;
+  /** Output bound per socket (SEND_BUFFER_BYTES): above it the socket is not read. */
+  sendBufferBytes: number;
+  /** How long a socket may stay over its output bound before SLOW_CONSUMER (SLOW_CONSUMER_GRACE_MS). */
+  slowConsumerGraceMs: number;
 }
 
+/** Counters of this node's sockets, read by /metrics. */
+export interface SocketStats {
+  slowConsumersClosed: number;
+}
+
+export interface ClientSocketHooks {
+  stats: SocketStats;
+  /** The socket signed in: it no longer takes an unauthenticated slot. */
+  onAuthenticated?: () => void;
+}
+
+/** Frames read but not handled yet, per socket; over it the socket is not read, far over it frames are dropped. */
+const QUEUE_PAUSE_AT = 32;
+const QUEUE_RESUME_AT = 8;
 const MAX_QUEUED_FRAMES = 256;
+/** A socket closed by us that does not finish the close handshake is cut off after this. */
+const CLOSE_GRACE_MS = 2_000;
+
+type Hold = 'rate' | 'queue' | 'output';
 
 /** Close codes in the private range: 4000 + the error's HTTP status keeps them readable. */
 function closeCode(code: ErrorCode): number {
@@ -33,26 +56,50 @@ function closeCode(code: ErrorCode): number {
 /**
  * One WebSocket: the first frame must be `auth`; afterwards frames are parsed, rate-limited and
  * handled one at a time, in order (so a client's messages keep their order through the relay).
+ * Everything a socket can make the server hold is bounded: frames over the rate get one
+ * RATE_LIMITED per window and the socket is not read until the window ends; answers a client does
+ * not read stop its socket from being read, then close it (SLOW_CONSUMER); a binary frame before
+ * `auth` closes it.
  */
 export class ClientSocket implements Connection {
   private principal: Principal | null = null;
   private authTimer: NodeJS.Timeout | undefined;
+  private rateTimer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private windowStart = Date.now();
   private framesInWindow = 0;
+  private limitedInWindow = false;
   private queued = 0;
+  private readonly holds = new Set<Hold>();
+  private readonly output: OutputGuard;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly services: Services,
     private readonly log: Logger,
     private readonly opts: ClientSocketOptions,
+    private readonly hooks: ClientSocketHooks,
   ) {
+    this.output = new OutputGuard({
+      buffered: () => socket.bufferedAmount,
+      highWaterBytes: opts.sendBufferBytes,
+      lowWaterBytes: Math.floor(opts.sendBufferBytes / 4),
+      hardLimitBytes: Math.max(4 * opts.sendBufferBytes, opts.sendBufferBytes + (1 << 20)),
+      graceMs: opts.slowConsumerGraceMs,
+      onCongestion: (on) => (on ? this.hold('output') : this.release('output')),
+      onSlow: () => this.close('SLOW_CONSUMER'),
+    });
     this.authTimer = setTimeout(() => this.close('AUTH_TIMEOUT'), opts.authTimeoutMs);
     socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     socket.on('close', () => void this.onClose());
-    socket.on('error', () => socket.terminate());
+    // ws has already started the closing handshake with the right code (1009 for a frame over
+    // maxPayload, 1007 for bad UTF-8): stop answering and give the close frame time to leave.
+    socket.on('error', () => {
+      this.closed = true;
+      this.output.stop();
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+    });
   }
 
   get user_hash(): string {
@@ -70,52 +117,83 @@ export class ClientSocket implements Connection {
   send(frame: ServerFrame): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
     this.socket.send(JSON.stringify(frame));
+    this.output.check();
   }
 
   close(code: ErrorCode): void {
     if (this.closed) return;
-    this.send({ type: 'error', ...new OmeChatError(code).toBody() });
     this.closed = true;
+    this.output.stop();
+    clearTimeout(this.rateTimer);
+    // Counted here, once per connection, whichever layer noticed (relay drain or output guard).
+    if (code === 'SLOW_CONSUMER') this.hooks.stats.slowConsumersClosed++;
+    if (this.socket.readyState === this.socket.OPEN)
+      this.socket.send(JSON.stringify({ type: 'error', ...new OmeChatError(code).toBody() }));
     this.socket.close(closeCode(code), code);
+    // A socket that flooded, never signed in or did not read is not read any more: it is cut off
+    // below. Others keep reading, so the peer's close frame completes the handshake at once.
+    if (this.holds.size > 0 || !this.principal || code === 'SLOW_CONSUMER') this.socket.pause();
     // A reader that stopped reading never completes the close handshake.
-    setTimeout(() => this.socket.terminate(), 2_000).unref();
+    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.closed) return;
+    if (isBinary && !this.principal) {
+      this.close('INVALID_FRAME');
+      return;
+    }
     const now = Date.now();
     if (now - this.windowStart >= 1000) {
       this.windowStart = now;
       this.framesInWindow = 0;
+      this.limitedInWindow = false;
     }
-    if (++this.framesInWindow > this.opts.framesPerSecond) {
-      this.sendError(new OmeChatError('RATE_LIMITED', { retryAfterSeconds: 1 }), undefined);
+    if (++this.framesInWindow > this.opts.framesPerSecond || this.queued >= MAX_QUEUED_FRAMES) {
+      this.refuseTooFast(data, now);
       return;
     }
     if (isBinary) {
-      this.sendError(new OmeChatError('INVALID_FRAME', { message: 'Frames are JSON text.' }), undefined);
-      return;
-    }
-    // Frames are handled in order; a client that sends faster than they are handled (a slow
-    // database, say) gets RATE_LIMITED for the excess instead of growing an unbounded queue.
-    if (this.queued >= MAX_QUEUED_FRAMES) {
       this.sendError(
-        new OmeChatError('RATE_LIMITED', { retryAfterSeconds: 1 }),
-        frameRef(data.toString('utf8', 0, 4096)),
+        new OmeChatError('INVALID_FRAME', { message: 'Frames are JSON text.' }),
+        frameRefOfBytes(data),
       );
       return;
     }
-    const raw = data.toString('utf8');
-    this.queued++;
-    this.chain = this.chain.then(() => this.handle(raw)).finally(() => this.queued--);
+    if (++this.queued >= QUEUE_PAUSE_AT) this.hold('queue');
+    this.chain = this.chain
+      .then(() => this.handle(data))
+      .finally(() => {
+        if (--this.queued <= QUEUE_RESUME_AT) this.release('queue');
+      });
   }
 
-  private async handle(raw: string): Promise<void> {
+  /**
+   * One RATE_LIMITED per window, carrying the ref of the first frame over the limit; the socket is
+   * not read until the window ends, and frames it had already sent in the window are dropped.
+   */
+  private refuseTooFast(data: Buffer, now: number): void {
+    if (this.limitedInWindow) return;
+    this.limitedInWindow = true;
+    const left = this.windowStart + 1000 - now;
+    this.sendError(
+      new OmeChatError('RATE_LIMITED', { retryAfterSeconds: Math.max(1, Math.ceil(left / 1000)) }),
+      frameRefOfBytes(data),
+    );
+    this.hold('rate');
+    clearTimeout(this.rateTimer);
+    this.rateTimer = setTimeout(() => this.release('rate'), Math.max(1, left));
+  }
+
+  private async handle(data: Buffer): Promise<void> {
+    // Answers the client does not read hold the next request back (the socket is not read either).
+    await this.output.writable();
     if (this.closed) return;
-    let ref: string | undefined;
+    const read = readClientFrame(data.toString('utf8'), this.opts.maxFrameBytes);
+    const ref = read.ref;
     try {
-      const frame = parseClientFrame(raw, this.opts.maxFrameBytes);
-      ref = frame.ref;
+      if (read.error) throw read.error;
+      const frame = read.frame;
       if (!this.principal) {
         if (frame.type !== 'auth') {
           this.sendError(new OmeChatError('AUTH_REQUIRED'), ref);
@@ -129,7 +207,6 @@ export class ClientSocket implements Connection {
       const reply = await dispatchFrame(this.services, this.principal, frame);
       if (reply) this.send(reply);
     } catch (e) {
-      ref ??= frameRef(raw);
       if (isOmeChatError(e)) {
         this.sendError(e, ref);
         if (!this.principal) this.close(e.code === 'RATE_LIMITED' ? 'RATE_LIMITED' : 'UNAUTHENTICATED');
@@ -149,8 +226,10 @@ export class ClientSocket implements Connection {
     ref: string | undefined,
   ): Promise<void> {
     const principal = await this.services.accounts.authenticate(client_hash, access_token);
+    if (this.closed) return;
     clearTimeout(this.authTimer);
     this.principal = principal;
+    this.hooks.onAuthenticated?.();
     const previous = this.services.hub.add(this);
     if (previous) {
       await this.services.relay.detach(previous);
@@ -170,9 +249,23 @@ export class ClientSocket implements Connection {
     this.send({ type: 'error', ref, ...e.toBody() });
   }
 
+  /** Stops reading the socket while any reason holds (TCP then pushes back on the sender). */
+  private hold(reason: Hold): void {
+    if (this.closed) return;
+    if (this.holds.size === 0) this.socket.pause();
+    this.holds.add(reason);
+  }
+
+  private release(reason: Hold): void {
+    if (!this.holds.delete(reason) || this.holds.size > 0 || this.closed) return;
+    this.socket.resume();
+  }
+
   private async onClose(): Promise<void> {
     this.closed = true;
+    this.output.stop();
     clearTimeout(this.authTimer);
+    clearTimeout(this.rateTimer);
     if (!this.principal) return;
     this.services.hub.remove(this);
     try {

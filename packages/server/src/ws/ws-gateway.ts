@@ -1,29 +1,76 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
+import { OmeChatError } from '@omechat/protocol';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
-import { ClientSocket, type ClientSocketOptions } from './client-socket.js';
+import { ClientSocket, type ClientSocketOptions, type SocketStats } from './client-socket.js';
+import { UnauthenticatedSockets } from './unauthenticated-sockets.js';
+
+export const WS_PATH = '/api/v1/ws';
+
+export interface WsGatewayOptions extends ClientSocketOptions {
+  heartbeatMs: number;
+  unauthenticatedPerNetwork: number;
+  unauthenticatedMax: number;
+}
 
 /** `GET /api/v1/ws`: the WebSocket endpoint (docs/protocol.md). Credentials come in the first frame. */
 export async function registerWsGateway(
   app: FastifyInstance,
   services: Services,
   log: Logger,
-  opts: ClientSocketOptions & { heartbeatMs: number },
-) {
+  opts: WsGatewayOptions,
+  stats: SocketStats,
+): Promise<UnauthenticatedSockets> {
   await app.register(websocket, {
     // Frames a bit over our own limit reach the parser and get a typed FRAME_TOO_LARGE; far larger
     // ones are cut off by ws itself (close 1009) before they are buffered.
     options: { maxPayload: opts.maxFrameBytes * 2, perMessageDeflate: false },
+    // Errors of an established socket (a frame over maxPayload, bad UTF-8, a reset): ws has already
+    // begun closing with the right code. Logged at debug, by code only: no stack, no request.
+    errorHandler: (error, socket) => {
+      log.debug({ err: { code: (error as { code?: string }).code ?? error.name } }, 'websocket error');
+      setTimeout(() => socket.terminate(), 2_000).unref();
+    },
   });
+  // Only this path upgrades. Any other route would be upgraded by the plugin and then closed with a
+  // log line holding the full URL; refusing first keeps that line (and the upgrade) from happening.
+  app.addHook('onRequest', async (req) => {
+    if (req.ws && req.routeOptions.url !== WS_PATH) throw new OmeChatError('ROUTE_NOT_FOUND');
+  });
+
+  const pending = new UnauthenticatedSockets({
+    perNetwork: opts.unauthenticatedPerNetwork,
+    max: opts.unauthenticatedMax,
+  });
+  const releases = new WeakMap<object, () => void>();
   // Heartbeat: a peer that does not answer a ping within one interval is gone (a laptop lid closed,
   // a network that dropped without a FIN); terminating it frees its slot and tells its partners.
   const alive = new WeakMap<object, boolean>();
-  app.get('/api/v1/ws', { websocket: true }, (socket) => {
-    alive.set(socket, true);
-    socket.on('pong', () => alive.set(socket, true));
-    new ClientSocket(socket, services, log, opts);
-  });
+  app.get(
+    WS_PATH,
+    {
+      websocket: true,
+      // Before the upgrade: a plain GET gets a typed 404, a network with too many sockets that have
+      // not signed in gets TOO_MANY_CONNECTIONS, and neither costs a socket.
+      onRequest: async (req: FastifyRequest) => {
+        if (!req.ws)
+          throw new OmeChatError('ROUTE_NOT_FOUND', { message: 'This path only takes WebSocket upgrades.' });
+        const release = pending.tryReserve(req.networkHash);
+        if (!release)
+          throw new OmeChatError('TOO_MANY_CONNECTIONS', {
+            retryAfterSeconds: Math.max(1, Math.ceil(opts.authTimeoutMs / 1000)),
+          });
+        req.raw.socket.once('close', release);
+        releases.set(req.raw, release);
+      },
+    },
+    (socket, req) => {
+      alive.set(socket, true);
+      socket.on('pong', () => alive.set(socket, true));
+      new ClientSocket(socket, services, log, opts, { stats, onAuthenticated: releases.get(req.raw) });
+    },
+  );
   const timer = setInterval(() => {
     for (const socket of app.websocketServer.clients) {
       if (!alive.get(socket)) {
@@ -36,4 +83,5 @@ export async function registerWsGateway(
   }, opts.heartbeatMs);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
+  return pending;
 }

@@ -1,5 +1,6 @@
 import {
   AgeSchema,
+  MAX_ENVELOPES_PER_MESSAGE,
   OmeChatError,
   normalizeUsername,
   usernameKey,
@@ -16,17 +17,32 @@ import { dayString } from '../day-string.js';
 import { randomAlphanumeric, randomHash } from '../random-string.js';
 import { digestsEqual, tokenHash } from '../token-hash.js';
 import { currentAge } from '../matching/atss.js';
+import { SignInLimiter } from './sign-in-limiter.js';
+import { staleDevice } from './stale-device.js';
 
 export interface AccountLimits {
   signupsPerNetworkPerHour: number;
-  loginsPerAccountPer15Min: number;
+  /** Sign-in attempts on one account from one network (core/accounts/sign-in-limiter.ts). */
+  loginsPerAccountNetworkPer15Min: number;
   loginsPerNetworkPerMinute: number;
+  /** Devices (clients) per account; see MAX_DEVICES_PER_ACCOUNT. */
+  devicesPerAccount: number;
+  /** At the cap, a device unseen this long makes room for a new one (core/accounts/stale-device.ts). */
+  staleDeviceMs: number;
 }
+
+/**
+ * One message must be able to reach every device of both users of a chat: the partner's n devices
+ * and the sender's own n - 1 others, 2n - 1 envelopes in at most MAX_ENVELOPES_PER_MESSAGE (32).
+ */
+export const MAX_DEVICES_PER_ACCOUNT = Math.floor((MAX_ENVELOPES_PER_MESSAGE + 1) / 2);
 
 export const DEFAULT_ACCOUNT_LIMITS: AccountLimits = {
   signupsPerNetworkPerHour: 30,
-  loginsPerAccountPer15Min: 10,
+  loginsPerAccountNetworkPer15Min: 10,
   loginsPerNetworkPerMinute: 30,
+  devicesPerAccount: MAX_DEVICES_PER_ACCOUNT,
+  staleDeviceMs: 30 * 86_400_000,
 };
 
 /** Who is calling, once an access token checked out. */
@@ -55,10 +71,16 @@ const TOKEN_LENGTH = 64;
 /** Accounts and clients (DESIGN §4): sign-up, sign-in of a device, token checks, revocation, deletion. */
 export class AccountService {
   private readonly limits: AccountLimits;
+  private readonly signIns: SignInLimiter;
   private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly deps: AccountServiceDeps) {
     this.limits = { ...DEFAULT_ACCOUNT_LIMITS, ...deps.limits };
+    this.limits.devicesPerAccount = Math.min(this.limits.devicesPerAccount, MAX_DEVICES_PER_ACCOUNT);
+    this.signIns = new SignInLimiter(deps.limiter, {
+      perNetworkPerMinute: this.limits.loginsPerNetworkPerMinute,
+      perAccountNetworkPer15Min: this.limits.loginsPerAccountNetworkPer15Min,
+    });
   }
 
   async createAccount(
@@ -94,26 +116,36 @@ export class AccountService {
     input: { username: string; secret: string; label?: string | undefined },
     networkHash: string,
   ): Promise<CreateClientResponse> {
-    await this.throttle(`login:net:${networkHash}`, this.limits.loginsPerNetworkPerMinute, 60_000);
     const username = normalizeUsername(input.username);
-    const user = username ? await this.deps.store.getUserByUsernameKey(usernameKey(username)) : null;
-    if (user)
-      await this.throttle(`login:acct:${user.user_hash}`, this.limits.loginsPerAccountPer15Min, 900_000);
+    const key = username ? usernameKey(username) : '';
+    await this.signIns.admit(key, networkHash);
+    const user = username ? await this.deps.store.getUserByUsernameKey(key) : null;
     // Verify against a dummy hash for unknown names so timing does not tell which names exist.
     const ok = await this.deps.hasher.verify(user?.secret_hash ?? (await this.getDummyHash()), input.secret);
     if (!user || !ok) throw new OmeChatError('INVALID_CREDENTIALS');
-    await this.deps.limiter.reset(`login:acct:${user.user_hash}`);
+    await this.signIns.succeeded(key, networkHash);
 
     const access_token = randomAlphanumeric(TOKEN_LENGTH);
     const client_hash = randomHash();
-    await this.deps.store.createClient({
+    const record = {
       client_hash,
       user_hash: user.user_hash,
       token_hash: tokenHash(access_token),
       label: input.label ?? null,
       created_at: this.deps.clock.now(),
       last_seen_day: null,
-    });
+    };
+    if (!(await this.deps.store.createClient(record, this.limits.devicesPerAccount))) {
+      const stale = staleDevice(
+        await this.deps.store.listClients(user.user_hash),
+        this.deps.clock.now(),
+        this.limits.staleDeviceMs,
+      );
+      // (Revoked by a concurrent sign-in meanwhile: fine, the second create decides.)
+      if (stale) await this.revokeClient(stale, stale.client_hash).catch(() => undefined);
+      if (!stale || !(await this.deps.store.createClient(record, this.limits.devicesPerAccount)))
+        throw new OmeChatError('DEVICE_LIMIT_REACHED');
+    }
     await this.deps.onClientAdded?.(user.user_hash);
     return { user_hash: user.user_hash, client_hash, access_token };
   }

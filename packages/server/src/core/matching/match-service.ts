@@ -77,7 +77,13 @@ export class MatchService {
     return this.blocked.has(this.pairHash(a, b));
   }
 
+  /**
+   * The queue is for people without a chat: joining while in one is refused (ALREADY_IN_CHAT), so a
+   * pair cannot pile up chats by joining again and again. `next` ends the chat and joins in one step.
+   */
   async join(principal: Principal, tolerance: number, ref?: string): Promise<ServerFrame> {
+    if ((await this.deps.chats.partnersOf(principal.user_hash)).length > 0)
+      throw new OmeChatError('ALREADY_IN_CHAT');
     const age = await this.ageOf(principal.user_hash);
     const m = this.queue.join({
       user_hash: principal.user_hash,
@@ -97,6 +103,9 @@ export class MatchService {
 
   async next(principal: Principal, frame: ClientFrameOf<'match.next'>): Promise<ServerFrame> {
     await this.deps.chats.requireMember(frame.chat_id, principal.user_hash);
+    // Refused before the chat ends when another chat would keep the user out of the queue anyway.
+    const others = await this.deps.chats.partnersOf(principal.user_hash);
+    if (others.some((c) => c.chat_id !== frame.chat_id)) throw new OmeChatError('ALREADY_IN_CHAT');
     await this.deps.chats.end(frame.chat_id, 'next');
     return this.join(principal, frame.tolerance, frame.ref);
   }
@@ -200,6 +209,9 @@ export class MatchService {
     const a = { age: await this.ageOf(inv.from), tolerance: inv.tolerance };
     const b = { age: await this.ageOf(inv.to), tolerance: this.open.get(inv.to) ?? 5 };
     if (!mayMeet(a, b) || this.isBlocked(inv.from, inv.to)) throw new OmeChatError('INVITATION_NOT_FOUND');
+    // A chat ends the search of both: nobody waits in the queue while in a chat.
+    this.queue.leave(inv.from);
+    this.queue.leave(inv.to);
     await this.deps.chats.create(inv.from, inv.to, 'invitation');
     return { type: 'ok', ref: frame.ref };
   }

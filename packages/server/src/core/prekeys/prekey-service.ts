@@ -1,5 +1,6 @@
 import { OmeChatError, type ClientFrameOf, type ServerFrameOf } from '@omechat/protocol';
 import type { Clock } from '../../ports/clock.js';
+import type { RateLimiter } from '../../ports/rate-limiter.js';
 import type { PrekeyStore } from '../../ports/store.js';
 import type { Principal } from '../accounts/account-service.js';
 import type { ClientDirectory } from '../accounts/client-directory.js';
@@ -8,12 +9,26 @@ import type { ConnectionHub } from '../presence/connection-hub.js';
 
 export const LOW_PREKEY_STOCK = 20;
 
+export interface PrekeyLimits {
+  /** One-time prekeys stored per device (the SDK keeps 100 and refills 50 below 20). */
+  oneTimePrekeysPerDevice: number;
+  /** `bundles.fetch` by one user of one user per hour: each fetch hands out a one-time prekey per device. */
+  bundleFetchesPerPairPerHour: number;
+}
+
+export const DEFAULT_PREKEY_LIMITS: PrekeyLimits = {
+  oneTimePrekeysPerDevice: 500,
+  bundleFetchesPerPairPerHour: 60,
+};
+
 /**
  * Public prekey bundles (DESIGN §7): devices upload them; a chat partner (or the user's own other
  * device) fetches the bundles of all of a user's devices, each with one one-time prekey handed out
  * once. A device whose stock runs low is told to upload more.
  */
 export class PrekeyService {
+  readonly limits: PrekeyLimits;
+
   constructor(
     private readonly deps: {
       store: PrekeyStore;
@@ -21,13 +36,23 @@ export class PrekeyService {
       directory: ClientDirectory;
       hub: ConnectionHub;
       clock: Clock;
+      limiter: RateLimiter;
+      limits?: Partial<PrekeyLimits>;
     },
-  ) {}
+  ) {
+    this.limits = { ...DEFAULT_PREKEY_LIMITS, ...deps.limits };
+  }
 
   async upload(
     principal: Principal,
     frame: ClientFrameOf<'prekeys.upload'>,
   ): Promise<ServerFrameOf<'prekeys.ok'>> {
+    // Checked before anything is stored, so a refused upload leaves no trace.
+    if (frame.one_time_prekeys.length > 0) {
+      const stock = await this.deps.store.countOneTimePrekeys(principal.client_hash);
+      if (stock + frame.one_time_prekeys.length > this.limits.oneTimePrekeysPerDevice)
+        throw new OmeChatError('PREKEY_QUOTA_EXCEEDED');
+    }
     if (frame.bundle)
       await this.deps.store.putBundle(principal.client_hash, frame.bundle, this.deps.clock.now());
     if (frame.one_time_prekeys.length > 0)
@@ -42,6 +67,13 @@ export class PrekeyService {
   ): Promise<ServerFrameOf<'bundles'>> {
     if (!(await this.deps.chats.sharesChat(principal.user_hash, frame.user_hash)))
       throw new OmeChatError('NOT_IN_CHAT');
+    // Per requesting user and target user: a partner cannot drain a device's one-time prekeys.
+    const rl = await this.deps.limiter.hit(
+      `bundles:${principal.user_hash}:${frame.user_hash}`,
+      this.limits.bundleFetchesPerPairPerHour,
+      3_600_000,
+    );
+    if (!rl.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: rl.retryAfterSeconds });
     const devices: ServerFrameOf<'bundles'>['devices'] = [];
     for (const client_hash of await this.deps.directory.clientsOf(frame.user_hash)) {
       if (client_hash === principal.client_hash) continue;

@@ -39,10 +39,16 @@ export class LiveDelivery {
     return this.byClient.has(client_hash);
   }
 
+  /** Whether a copy for this client would be pushed at once (connected, live, keeping up). */
+  canPush(client_hash: string): boolean {
+    const d = this.byClient.get(client_hash);
+    return !!d && d.live && d.pendingAppends === 0 && !d.congested();
+  }
+
   /** Pushes at once if the recipient is connected, live and keeping up; false when it must be stored. */
   tryPush(env: NewEnvelope): boolean {
     const d = this.byClient.get(env.recipient_client);
-    if (!d || !d.live || d.pendingAppends > 0 || d.congested()) return false;
+    if (!d || !this.canPush(env.recipient_client)) return false;
     d.send(liveEnvelope(++this.liveSeq, env));
     return true;
   }

@@ -5,14 +5,12 @@ import type { EnvelopeParking } from './envelope-parking.js';
 import { storedEnvelope } from './inflight-envelope.js';
 import type { MessageBlockCache } from './message-block-cache.js';
 import type { RelayLimits } from './relay-limits.js';
-import type { RelayStats } from './relay-stats.js';
 
 export interface ReconnectDrainDeps {
   store: EnvelopeStore;
   cache: MessageBlockCache;
   clock: Clock;
   limits: Pick<RelayLimits, 'drainPageSize' | 'slowConsumerGraceMs'>;
-  stats: RelayStats;
   parking: Pick<EnvelopeParking, 'skipWarming'>;
   sleep: (ms: number) => Promise<void>;
 }
@@ -40,7 +38,7 @@ export class ReconnectDrain {
       d.again = true;
       return;
     }
-    const { clock, limits, stats } = this.deps;
+    const { clock, limits } = this.deps;
     d.draining = true;
     try {
       for (;;) {
@@ -52,7 +50,6 @@ export class ReconnectDrain {
             while (d.stillCongested()) {
               if (d.closed) return;
               if (clock.now() - d.congestedSince > limits.slowConsumerGraceMs) {
-                stats.slowConsumersClosed++;
                 // Its backlog is large by definition: do not try to warm a block for it.
                 this.deps.parking.skipWarming(d.client_hash);
                 d.conn.close('SLOW_CONSUMER');

@@ -12,6 +12,7 @@ import type { FrankingTagger } from './franking-tagger.js';
 import { storedIdOf } from './inflight-envelope.js';
 import { LiveDelivery } from './live-delivery.js';
 import { MessageBlockCache } from './message-block-cache.js';
+import type { PendingQuota } from './pending-quota.js';
 import { ReconnectDrain } from './reconnect-drain.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay-limits.js';
 import { emptyRelayStats, type RelayStats } from './relay-stats.js';
@@ -26,6 +27,8 @@ export interface RelayDeps {
   tagger: FrankingTagger;
   clock: Clock;
   cache: MessageBlockCache;
+  /** Bounds what may be stored for one device; checked before anything of a message is sent. */
+  quota?: PendingQuota;
   limits?: Partial<RelayLimits>;
   /** Timer hooks (a test clock may drive them); default setTimeout. */
   sleep?: (ms: number) => Promise<void>;
@@ -70,7 +73,6 @@ export class RelayService {
       cache,
       clock,
       limits,
-      stats,
       parking: this.parking,
       sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     });
@@ -102,6 +104,8 @@ export class RelayService {
     // The hot path stays synchronous when chat, ages and device lists are cached (the usual case).
     const pending = this.router.route(principal, frame.chat_id);
     const route = pending instanceof Promise ? await pending : pending;
+    const parked = frame.envelopes.filter((e) => !this.deliveries.canPush(e.to_client));
+    if (parked.length > 0) await this.deps.quota?.admit(parked);
     const routed = this.router.stamp(principal, frame, route);
     const toStore: NewEnvelope[] = [];
     let delivered = 0;

@@ -4,9 +4,8 @@ export interface RelayStats {
   stored: number;
   delivered: number;
   parked: number;
-  slowConsumersClosed: number;
 }
 
 export function emptyRelayStats(): RelayStats {
-  return { relayed: 0, stored: 0, delivered: 0, parked: 0, slowConsumersClosed: 0 };
+  return { relayed: 0, stored: 0, delivered: 0, parked: 0 };
 }

@@ -7,6 +7,7 @@ import type {
   ClientRecord,
   EnvelopeRecord,
   NewEnvelope,
+  PendingUsage,
   Store,
   UserRecord,
 } from '../../ports/store.js';
@@ -104,11 +105,26 @@ export class PostgresStore implements Store {
     return (await this.q('DELETE FROM users WHERE user_hash = $1', [user_hash])).rowCount === 1;
   }
 
-  async createClient(c: ClientRecord): Promise<void> {
-    await this.q(
-      `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [c.client_hash, c.user_hash, c.token_hash, c.label, c.created_at, c.last_seen_day],
-    );
+  async createClient(c: ClientRecord, maxPerUser?: number): Promise<boolean> {
+    const values = [c.client_hash, c.user_hash, c.token_hash, c.label, c.created_at, c.last_seen_day];
+    if (maxPerUser === undefined) {
+      const r = await this.q(
+        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day) VALUES ($1, $2, $3, $4, $5, $6)`,
+        values,
+      );
+      return r.rowCount === 1;
+    }
+    return this.tx(async (tx) => {
+      // The user's row lock makes concurrent sign-ins of one account count one after the other.
+      await tx.query('SELECT 1 FROM users WHERE user_hash = $1 FOR UPDATE', [c.user_hash]);
+      const r = await tx.query(
+        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day)
+         SELECT $1::text, $2::text, $3::text, $4::text, $5::bigint, $6::text
+         WHERE (SELECT COUNT(*) FROM clients WHERE user_hash = $2) < $7`,
+        [...values, maxPerUser],
+      );
+      return r.rowCount === 1;
+    });
   }
 
   async getClient(client_hash: string): Promise<ClientRecord | null> {
@@ -234,6 +250,16 @@ export class PostgresStore implements Store {
         ])
       ).rows[0]!.n,
     );
+  }
+
+  async pendingUsage(recipient_clients: readonly string[]): Promise<Map<string, PendingUsage>> {
+    if (recipient_clients.length === 0) return new Map();
+    const r = await this.q<{ client_hash: string } & PendingUsage>(
+      `SELECT client_hash, envelopes, bytes FROM pending_totals
+       WHERE client_hash = ANY($1::text[]) AND envelopes > 0`,
+      [recipient_clients],
+    );
+    return new Map(r.rows.map((row) => [row.client_hash, { envelopes: row.envelopes, bytes: row.bytes }]));
   }
 
   async putBundle(client_hash: string, bundle: string, updated_at: number): Promise<void> {

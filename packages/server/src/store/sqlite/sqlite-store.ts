@@ -7,11 +7,14 @@ import type {
   ClientRecord,
   EnvelopeRecord,
   NewEnvelope,
+  PendingUsage,
   Store,
   UserRecord,
 } from '../../ports/store.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+/** Deleted chats and devices are wiped from the WAL within this long (accounts at once). */
+const CHECKPOINT_DELAY_MS = 1000;
 
 export interface SqliteStoreOptions {
   /** Path of the database file; ':memory:' is refused on purpose (tests use real files). */
@@ -20,10 +23,16 @@ export interface SqliteStoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
 }
 
-/** The default store: one SQLite file in WAL mode, migrated by numbered SQL files at open. */
+/**
+ * The default store: one SQLite file in WAL mode, migrated by numbered SQL files at open.
+ * Deleted rows leave no bytes behind (docs/security.md): `secure_delete` zeroes them in the
+ * database file, and a TRUNCATE checkpoint after deleting an account (at once) or a chat or device
+ * (within a second) empties the WAL, which still holds the pages as they were before the delete.
+ */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts;
+  private checkpointTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     mkdirSync(dirname(opts.filename), { recursive: true });
@@ -32,6 +41,7 @@ export class SqliteStore implements Store {
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('secure_delete = ON');
     migrate(this.db);
     this.stmts = {
       insertUser: this.db.prepare(
@@ -45,6 +55,11 @@ export class SqliteStore implements Store {
       insertClient: this.db.prepare(
         `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day)
          VALUES (@client_hash, @user_hash, @token_hash, @label, @created_at, @last_seen_day)`,
+      ),
+      insertClientCapped: this.db.prepare(
+        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day)
+         SELECT @client_hash, @user_hash, @token_hash, @label, @created_at, @last_seen_day
+         WHERE (SELECT COUNT(*) FROM clients WHERE user_hash = @user_hash) < @max`,
       ),
       getClient: this.db.prepare('SELECT * FROM clients WHERE client_hash = ?'),
       listClients: this.db.prepare(
@@ -73,6 +88,10 @@ export class SqliteStore implements Store {
       deleteEnvelope: this.db.prepare('DELETE FROM envelopes WHERE recipient_client = ? AND id = ?'),
       deleteExpired: this.db.prepare('DELETE FROM envelopes WHERE expires_at <= ?'),
       countEnvelopes: this.db.prepare('SELECT COUNT(*) AS n FROM envelopes WHERE recipient_client = ?'),
+      pendingUsage: this.db.prepare(
+        `SELECT client_hash, envelopes, bytes FROM pending_totals
+         WHERE client_hash IN (SELECT value FROM json_each(?)) AND envelopes > 0`,
+      ),
       putBundle: this.db.prepare(
         `INSERT INTO prekey_bundles (client_hash, bundle, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (client_hash) DO UPDATE SET bundle = excluded.bundle, updated_at = excluded.updated_at`,
@@ -111,11 +130,14 @@ export class SqliteStore implements Store {
   }
 
   async deleteUser(user_hash: string): Promise<boolean> {
-    return this.stmts.deleteUser.run(user_hash).changes === 1;
+    const deleted = this.stmts.deleteUser.run(user_hash).changes === 1;
+    if (deleted) this.checkpoint();
+    return deleted;
   }
 
-  async createClient(client: ClientRecord): Promise<void> {
-    this.stmts.insertClient.run(client);
+  async createClient(client: ClientRecord, maxPerUser?: number): Promise<boolean> {
+    if (maxPerUser === undefined) return this.stmts.insertClient.run(client).changes === 1;
+    return this.stmts.insertClientCapped.run({ ...client, max: maxPerUser }).changes === 1;
   }
 
   async getClient(client_hash: string): Promise<ClientRecord | null> {
@@ -127,7 +149,9 @@ export class SqliteStore implements Store {
   }
 
   async deleteClient(user_hash: string, client_hash: string): Promise<boolean> {
-    return this.stmts.deleteClient.run(user_hash, client_hash).changes === 1;
+    const deleted = this.stmts.deleteClient.run(user_hash, client_hash).changes === 1;
+    if (deleted) this.scheduleCheckpoint();
+    return deleted;
   }
 
   async touchLastSeen(client_hash: string, day: string): Promise<void> {
@@ -150,7 +174,9 @@ export class SqliteStore implements Store {
   }
 
   async deleteChat(chat_id: string): Promise<boolean> {
-    return this.stmts.deleteChat.run(chat_id).changes === 1;
+    const deleted = this.stmts.deleteChat.run(chat_id).changes === 1;
+    if (deleted) this.scheduleCheckpoint();
+    return deleted;
   }
 
   async appendEnvelopes(envelopes: NewEnvelope[]): Promise<EnvelopeRecord[]> {
@@ -189,6 +215,13 @@ export class SqliteStore implements Store {
 
   async countEnvelopes(recipient_client: string): Promise<number> {
     return (this.stmts.countEnvelopes.get(recipient_client) as { n: number }).n;
+  }
+
+  async pendingUsage(recipient_clients: readonly string[]): Promise<Map<string, PendingUsage>> {
+    const rows = this.stmts.pendingUsage.all(JSON.stringify(recipient_clients)) as ({
+      client_hash: string;
+    } & PendingUsage)[];
+    return new Map(rows.map((r) => [r.client_hash, { envelopes: r.envelopes, bytes: r.bytes }]));
   }
 
   async putBundle(client_hash: string, bundle: string, updated_at: number): Promise<void> {
@@ -234,7 +267,29 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    clearTimeout(this.checkpointTimer);
+    if (!this.db.open) return;
+    this.checkpoint();
+    this.db.close();
+  }
+
+  /** Copies the WAL into the database file and truncates it, so pages from before a delete are gone. */
+  private checkpoint(): void {
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    if (!this.db.open) return;
+    try {
+      // Another process reading the file (a backup) can keep it busy: try again a bit later.
+      const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (r?.busy) this.scheduleCheckpoint();
+    } catch {
+      this.scheduleCheckpoint();
+    }
+  }
+
+  /** Deletions of chats and devices can come in bursts: one checkpoint covers those of a second. */
+  private scheduleCheckpoint(): void {
+    this.checkpointTimer ??= setTimeout(() => this.checkpoint(), CHECKPOINT_DELAY_MS).unref();
   }
 }
 
