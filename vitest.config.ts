@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `unit` (npm test: in-process, real SQLite files, real server on an ephemeral port),
-// `services` (real PostgreSQL + Redis on this machine), `e2e` (real Chromium).
+// Four projects: `unit` (npm test: in-process, real SQLite files, real server on an ephemeral port),
+// `services` (real PostgreSQL + Redis on this machine), `e2e` (real Chromium), and `soak` (long
+// floods that measure memory: run alone, one file at a time, so other tests cannot skew RSS).
 // In each, every log line of every server the tests start is scanned when the run ends
 // (packages/server/test/run-log-scan.ts): a URL query, IP, token, secret or username fails the run.
 const RUN_LOG_SCAN = './packages/server/test/run-log-scan.ts';
@@ -13,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.services.test.ts', '**/*.e2e.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.services.test.ts', '**/*.e2e.test.ts', '**/*.soak.test.ts'],
           globalSetup: [RUN_LOG_SCAN],
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -36,6 +37,16 @@ export default defineConfig({
           globalSetup: [RUN_LOG_SCAN],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'soak',
+          include: ['packages/*/test/**/*.soak.test.ts'],
+          globalSetup: [RUN_LOG_SCAN],
+          testTimeout: 300_000,
+          hookTimeout: 60_000,
           fileParallelism: false,
         },
       },

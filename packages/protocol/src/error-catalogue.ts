@@ -49,6 +49,21 @@ export const ERROR_CATALOGUE = {
     status: 409,
     message: 'This device already stores the most one-time prekeys allowed.',
   },
+  // Moderation
+  REPORT_INVALID: {
+    status: 422,
+    message: 'The reported messages did not verify as sent to you by this chat partner; nothing was stored.',
+  },
+  REPORT_DUPLICATE: { status: 409, message: 'You have already reported this chat.' },
+  REPORT_LIMIT_REACHED: { status: 429, message: 'You have sent as many reports as allowed for today.' },
+  ACCOUNT_RESTRICTED: {
+    status: 403,
+    message: 'This account is restricted: it cannot start new chats for now.',
+  },
+  APPEAL_EXISTS: { status: 409, message: 'This decision has already been appealed.' },
+  APPEAL_WINDOW_CLOSED: { status: 410, message: 'The time to appeal this decision is over.' },
+  ALREADY_DECIDED: { status: 409, message: 'This has already been decided.' },
+  MODERATOR_EXISTS: { status: 409, message: 'A moderator with this name exists.' },
   // WebSocket
   AUTH_REQUIRED: { status: 401, message: 'Authenticate with an auth frame first.' },
   AUTH_TIMEOUT: { status: 401, message: 'No auth frame arrived in time.' },

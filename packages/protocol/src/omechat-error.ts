@@ -1,4 +1,5 @@
 import { ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.js';
+import type { StrikeView } from './moderation-schemas.js';
 
 /** A field-level problem found while parsing untrusted input (no input values are echoed). */
 export interface InputIssue {
@@ -12,10 +13,12 @@ export class OmeChatError extends Error {
   readonly status: number;
   readonly issues: InputIssue[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** ACCOUNT_BANNED / ACCOUNT_RESTRICTED: the strike, with its statement of reasons and appeal id. */
+  readonly sanction: StrikeView | undefined;
 
   constructor(
     code: ErrorCode,
-    opts: { issues?: InputIssue[]; retryAfterSeconds?: number; message?: string } = {},
+    opts: { issues?: InputIssue[]; retryAfterSeconds?: number; message?: string; sanction?: StrikeView } = {},
   ) {
     super(opts.message ?? ERROR_CATALOGUE[code].message);
     this.name = 'OmeChatError';
@@ -23,6 +26,7 @@ export class OmeChatError extends Error {
     this.status = ERROR_CATALOGUE[code].status;
     this.issues = opts.issues;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.sanction = opts.sanction;
   }
 
   /** The wire form shared by HTTP bodies and WebSocket error frames. */
@@ -30,6 +34,7 @@ export class OmeChatError extends Error {
     const body: ErrorBody = { code: this.code, message: this.message, status: this.status };
     if (this.issues) body.issues = this.issues;
     if (this.retryAfterSeconds !== undefined) body.retry_after = this.retryAfterSeconds;
+    if (this.sanction) body.sanction = this.sanction;
     return body;
   }
 }
@@ -40,6 +45,7 @@ export interface ErrorBody {
   status: number;
   issues?: InputIssue[];
   retry_after?: number;
+  sanction?: StrikeView;
 }
 
 export function isOmeChatError(e: unknown): e is OmeChatError {

@@ -6,6 +6,7 @@ import {
   ToleranceSchema,
   UserHashSchema,
 } from './common-schemas.js';
+import type { StrikeView } from './moderation-schemas.js';
 
 /**
  * WebSocket frames (docs/protocol.md). Every frame is a JSON object with a dotted `type`.
@@ -234,8 +235,10 @@ export type ServerFrame =
   | {
       type: 'chat.ended';
       chat_id: string;
-      reason: 'left' | 'next' | 'blocked' | 'account_deleted' | 'age_wall';
+      /** `closed`: ended by the service (moderation); the reason is not shared with the partner. */
+      reason: 'left' | 'next' | 'blocked' | 'account_deleted' | 'age_wall' | 'closed';
     }
+  | { type: 'moderation.notice'; strike: StrikeView }
   | { type: 'match.waiting'; ref?: string }
   | { type: 'match.cancelled'; ref?: string }
   | { type: 'browse.result'; ref?: string; people: PartnerInfo[] }
@@ -243,6 +246,14 @@ export type ServerFrame =
   | { type: 'invite.received'; invitation_id: string; from: PartnerInfo }
   | { type: 'invite.declined'; invitation_id: string }
   | { type: 'ok'; ref?: string }
-  | { type: 'error'; ref?: string; code: string; message: string; status: number };
+  | {
+      type: 'error';
+      ref?: string;
+      code: string;
+      message: string;
+      status: number;
+      /** With ACCOUNT_BANNED / ACCOUNT_RESTRICTED. */
+      sanction?: StrikeView;
+    };
 export type ServerFrameType = ServerFrame['type'];
 export type ServerFrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;

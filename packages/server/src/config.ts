@@ -53,6 +53,19 @@ export const ConfigSchema = z.object({
   SLOW_CONSUMER_GRACE_MS: int(15_000, 100),
   SKIP_COOLDOWN_MS: int(10 * 60_000, 0),
   METRICS_ENABLED: bool(false),
+  // Moderation (docs/moderation.md)
+  REPORT_WINDOW_DAYS: int(7, 1, 90),
+  REPORTS_PER_DAY: int(10, 1, 1000),
+  REPORT_ATTEMPTS_PER_HOUR: int(30, 1, 10_000),
+  REPORT_THRESHOLD: int(3, 1, 1000),
+  REPORT_THRESHOLD_HOURS: int(24, 1, 24 * 30),
+  REPORT_BODY_LIMIT_BYTES: int(1024 * 1024, 64 * 1024, 16 * 1024 * 1024),
+  EVIDENCE_RETENTION_DAYS: int(14, 1, 365),
+  UNRESOLVED_EVIDENCE_DAYS: int(90, 1, 365),
+  APPEAL_WINDOW_DAYS: int(183, 183, 3650),
+  FRANKING_KEY_ROTATION_HOURS: int(24, 1, 24 * 30),
+  AUDIT_RETENTION_DAYS: int(730, 30, 3650),
+  MODERATION_SWEEP_MS: int(2000, 100, 600_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

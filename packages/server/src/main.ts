@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pino from 'pino';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
-import { SqliteStore } from './store/sqlite/sqlite-store.js';
-import { PostgresStore } from './store/postgres/postgres-store.js';
+import { openStore } from './open-store.js';
 import { Argon2SecretHasher } from './hashing/argon2-secret-hasher.js';
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
 import { AccountService } from './core/accounts/account-service.js';
@@ -20,6 +18,13 @@ import { RelayService } from './core/relay/relay-service.js';
 import { PendingQuota } from './core/relay/pending-quota.js';
 import { PrekeyService } from './core/prekeys/prekey-service.js';
 import { MatchService } from './core/matching/match-service.js';
+import { AppealService } from './core/moderation/appeal-service.js';
+import { createModerationDesk } from './core/moderation/create-moderation-desk.js';
+import { ModerationEnforcer } from './core/moderation/moderation-enforcer.js';
+import { ReportService } from './core/moderation/report-service.js';
+import { ReportWindows } from './core/moderation/report-windows.js';
+import { StandingService } from './core/moderation/standing-service.js';
+import { frankingKeyPolicy, moderationPolicy } from './moderation-config.js';
 import { buildHttpApp } from './http/build-http-app.js';
 import type { Services } from './services.js';
 
@@ -42,12 +47,8 @@ export interface StartOptions {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL, opts.logDestination);
   const clock = opts.clock ?? systemClock;
-  const store: Store = config.DATABASE_URL
-    ? await PostgresStore.open({ connectionString: config.DATABASE_URL })
-    : new SqliteStore({
-        filename: join(config.DATA_DIR, 'omechat.db'),
-        synchronous: config.SQLITE_SYNCHRONOUS,
-      });
+  const store: Store = await openStore(config);
+  const policy = moderationPolicy(config);
   const limiter = new MemoryRateLimiter(clock);
   const hasher = new Argon2SecretHasher(
     { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 },
@@ -55,8 +56,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   );
   const hub = new ConnectionHub();
   const directory = new ClientDirectory(store);
-  const chats = new ChatService({ store, hub, clock });
-  const tagger = new FrankingTagger(store, clock);
+  const windows = new ReportWindows({ store, clock, windowMs: policy.reportWindowMs });
+  await windows.init();
+  const standing = new StandingService({ store, clock, appealWindowMs: policy.appealWindowMs });
+  const chats = new ChatService({ store, hub, clock, endedChats: windows });
+  const tagger = new FrankingTagger(store, clock, frankingKeyPolicy(config));
   await tagger.init();
   const relay = new RelayService({
     store,
@@ -85,8 +89,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock,
     limiter,
     skipCooldownMs: config.SKIP_COOLDOWN_MS,
+    standing,
   });
   await matches.init();
+  const enforcer = new ModerationEnforcer({
+    store,
+    clock,
+    hub,
+    chats,
+    matches,
+    directory,
+    relay: { forgetClient: (c) => relay.forgetClient(c), dropBlock: (c) => relay.cache.drop(c) },
+    appealWindowMs: policy.appealWindowMs,
+  });
+  const desk = createModerationDesk({ store, clock, policy, standing, enforcer });
   const prekeys = new PrekeyService({
     store,
     chats,
@@ -121,6 +137,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     onAccountBeforeDelete: async (user_hash) => {
       await chats.endAllOf(user_hash, 'account_deleted');
     },
+    standing,
     onAccountDeleted: (user_hash, clientHashes) => {
       directory.invalidate(user_hash);
       matches.forgetUser(user_hash);
@@ -156,12 +173,30 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     relay,
     prekeys,
     matches,
+    reports: new ReportService({
+      store,
+      clock,
+      limiter,
+      chats,
+      matches,
+      windows,
+      frankingKey: (kid) => tagger.verificationKey(kid),
+      strikes: desk.strikes,
+      standing,
+      audit: desk.audit,
+      policy,
+    }),
+    standing,
+    appeals: new AppealService({ store, clock, accounts, standing, appealWindowMs: policy.appealWindowMs }),
+    moderation: desk.moderation,
+    moderators: desk.moderators,
   };
   const app = await buildHttpApp({
     services,
     logger,
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    reportBodyLimit: config.REPORT_BODY_LIMIT_BYTES,
     metrics: config.METRICS_ENABLED,
     webDir: config.WEB_DIR ?? fileURLToPath(new URL('../../web/dist', import.meta.url)),
     ws: {
@@ -176,7 +211,25 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   });
 
+  const background = (what: string, job: () => Promise<unknown>) => () =>
+    void job().catch((e: Error) => logger.error({ err: e.message }, `${what} failed`));
   const timers = [
+    // Strikes written by the CLI (or left half-applied by a crash) take effect here.
+    setInterval(
+      background('moderation sweep', () => enforcer.applyPending()),
+      config.MODERATION_SWEEP_MS,
+    ),
+    setInterval(
+      background('franking key rotation', () => tagger.rotate()),
+      60_000,
+    ),
+    setInterval(
+      background('moderation retention', async () => {
+        await desk.moderation.sweepRetention();
+        await tagger.pruneStore();
+      }),
+      3_600_000,
+    ),
     setInterval(
       () => void matches.sweep().catch((e: Error) => logger.error({ err: e.message }, 'match sweep failed')),
       1000,
@@ -189,6 +242,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   ];
   for (const t of timers) t.unref();
   await relay.sweepExpired();
+  await enforcer.applyPending();
+  await desk.moderation.sweepRetention();
+  await tagger.pruneStore();
 
   // The bound address is not a log line's business ("omechat listening" below logs the port).
   await app.listen({ port: config.PORT, host: config.HOST, listenTextResolver: () => 'listening' });

@@ -2,6 +2,11 @@ import type { AccountService } from './core/accounts/account-service.js';
 import type { ClientDirectory } from './core/accounts/client-directory.js';
 import type { ChatService } from './core/chats/chat-service.js';
 import type { MatchService } from './core/matching/match-service.js';
+import type { AppealService } from './core/moderation/appeal-service.js';
+import type { ModerationService } from './core/moderation/moderation-service.js';
+import type { ModeratorService } from './core/moderation/moderator-service.js';
+import type { ReportService } from './core/moderation/report-service.js';
+import type { StandingService } from './core/moderation/standing-service.js';
 import type { NetworkHasher } from './core/network-hasher.js';
 import type { PrekeyService } from './core/prekeys/prekey-service.js';
 import type { ConnectionHub } from './core/presence/connection-hub.js';
@@ -17,4 +22,9 @@ export interface Services {
   relay: RelayService;
   prekeys: PrekeyService;
   matches: MatchService;
+  reports: ReportService;
+  standing: StandingService;
+  appeals: AppealService;
+  moderation: ModerationService;
+  moderators: ModeratorService;
 }

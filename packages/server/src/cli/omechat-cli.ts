@@ -1,10 +1,12 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { startServer } from '../main.js';
+import { runAdmin } from './admin-cli.js';
 
 const USAGE = `Usage: omechat <command>
 
 Commands:
   serve      Start the OmeChat server (configuration from environment variables; see docs/operations.md)
+  admin      Moderation: reports, bans, appeals, moderators, audit ('omechat admin --help')
   help       Show this help
 `;
 
@@ -14,6 +16,12 @@ export async function runCli(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve();
+    case 'admin':
+      return runAdmin(
+        argv.slice(1),
+        { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+        process.env,
+      );
     case 'help':
     case '--help':
     case '-h':

@@ -12,6 +12,8 @@ import type { Services } from '../services.js';
 import { toOmeChatError } from './error-reply.js';
 import { parseBearer } from './bearer-auth.js';
 import { accountRoutes } from './account-routes.js';
+import { adminRoutes } from './admin-routes.js';
+import { reportRoutes } from './report-routes.js';
 import { registerWsGateway, type WsGatewayOptions } from '../ws/ws-gateway.js';
 import { registerMetrics } from './metrics-routes.js';
 import { registerWebApp } from './web-app-routes.js';
@@ -23,6 +25,8 @@ export interface HttpAppOptions {
   logger: Logger;
   trustProxy: boolean;
   bodyLimit: number;
+  /** Bound of a report's body (it carries revealed messages). */
+  reportBodyLimit: number;
   ws: WsGatewayOptions;
   metrics: boolean;
   /** The built web app (packages/web/dist); nothing is served at / when it does not exist. */
@@ -112,6 +116,8 @@ export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstanc
   const pending = await registerWsGateway(app, opts.services, log, opts.ws, stats);
   if (opts.metrics) registerMetrics(app, opts.services, { sockets: stats, pending });
   void app.register(accountRoutes(opts.services), { prefix: '/api/v1' });
+  void app.register(reportRoutes(opts.services, opts), { prefix: '/api/v1' });
+  void app.register(adminRoutes(opts.services), { prefix: '/api/v1/admin' });
   await registerWebApp(app, opts.webDir);
   return app;
 }

@@ -3,6 +3,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Services } from '../services.js';
 import type { SocketStats } from '../ws/client-socket.js';
 import type { UnauthenticatedSockets } from '../ws/unauthenticated-sockets.js';
+import { registerModerationMetrics } from './moderation-metrics.js';
 
 /**
  * `GET /metrics` in Prometheus text format (opt-in with METRICS_ENABLED): counts only, never an id,
@@ -66,6 +67,8 @@ export function registerMetrics(
     'Connections closed for not reading (each connection once)',
     () => ws.sockets.slowConsumersClosed,
   );
+
+  registerModerationMetrics(registry, services.moderation);
 
   app.get('/metrics', async (_req, reply) => {
     void reply.header('content-type', registry.contentType);

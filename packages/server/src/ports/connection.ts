@@ -1,4 +1,4 @@
-import type { ErrorCode, ServerFrame } from '@omechat/protocol';
+import type { ErrorCode, OmeChatError, ServerFrame } from '@omechat/protocol';
 
 /**
  * One authenticated client connection as the core sees it. The WebSocket adapter implements it;
@@ -11,6 +11,6 @@ export interface Connection {
   bufferedBytes(): number;
   /** Writes a frame. Callers check `bufferedBytes()` first for envelopes; control frames always go. */
   send(frame: ServerFrame): void;
-  /** Closes the connection with a catalogue error as the reason. */
-  close(code: ErrorCode): void;
+  /** Closes the connection with a catalogue error as the reason (sent first as an error frame). */
+  close(reason: ErrorCode | OmeChatError): void;
 }

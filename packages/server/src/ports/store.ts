@@ -3,6 +3,10 @@
  * passes the same contract suite (store/store-contract.ts). All methods are async so a networked
  * database fits; the SQLite adapter resolves synchronously underneath.
  */
+import type { ModerationStore } from './moderation-store.js';
+
+export type * from './moderation-store.js';
+
 export interface UserRecord {
   user_hash: string;
   username: string;
@@ -110,6 +114,10 @@ export interface PrekeyStore {
 export interface ServerKeyStore {
   /** Returns the existing key of this purpose and kid, or stores the given one (first writer wins). */
   getOrCreateServerKey(purpose: string, kid: number, key_hex: string, now: number): Promise<string>;
+  /** The key of this purpose and kid, or null (never stored, or deleted after its retention). */
+  getServerKey(purpose: string, kid: number): Promise<string | null>;
+  /** Deletes the keys of this purpose created before `before` (rotated keys past their retention). */
+  deleteServerKeysCreatedBefore(purpose: string, before: number): Promise<number>;
 }
 
 export interface BlockStore {
@@ -120,5 +128,7 @@ export interface BlockStore {
 
 export interface Store
   extends AccountStore, ChatStore, EnvelopeStore, PrekeyStore, ServerKeyStore, BlockStore {
+  /** Moderation tables on the same database (ports/moderation-store.ts). */
+  readonly moderation: ModerationStore;
   close(): Promise<void>;
 }

@@ -50,7 +50,9 @@ function closeCode(code: ErrorCode): number {
     ? 4401
     : code === 'SLOW_CONSUMER'
       ? 4503
-      : 4400;
+      : code === 'ACCOUNT_BANNED'
+        ? 4403
+        : 4400;
 }
 
 /**
@@ -120,15 +122,17 @@ export class ClientSocket implements Connection {
     this.output.check();
   }
 
-  close(code: ErrorCode): void {
+  close(reason: ErrorCode | OmeChatError): void {
     if (this.closed) return;
+    const error = typeof reason === 'string' ? new OmeChatError(reason) : reason;
+    const code = error.code;
     this.closed = true;
     this.output.stop();
     clearTimeout(this.rateTimer);
     // Counted here, once per connection, whichever layer noticed (relay drain or output guard).
     if (code === 'SLOW_CONSUMER') this.hooks.stats.slowConsumersClosed++;
     if (this.socket.readyState === this.socket.OPEN)
-      this.socket.send(JSON.stringify({ type: 'error', ...new OmeChatError(code).toBody() }));
+      this.socket.send(JSON.stringify({ type: 'error', ...error.toBody() }));
     this.socket.close(closeCode(code), code);
     // A socket that flooded, never signed in or did not read is not read any more: it is cut off
     // below. Others keep reading, so the peer's close frame completes the handshake at once.

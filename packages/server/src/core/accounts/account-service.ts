@@ -12,7 +12,7 @@ import {
 import type { Clock } from '../../ports/clock.js';
 import type { RateLimiter } from '../../ports/rate-limiter.js';
 import type { SecretHasher } from '../../ports/secret-hasher.js';
-import type { AccountStore } from '../../ports/store.js';
+import type { AccountStore, UserRecord } from '../../ports/store.js';
 import { dayString } from '../day-string.js';
 import { randomAlphanumeric, randomHash } from '../random-string.js';
 import { digestsEqual, tokenHash } from '../token-hash.js';
@@ -63,6 +63,8 @@ export interface AccountServiceDeps {
   onAccountDeleted?: (user_hash: string, client_hashes: string[]) => void | Promise<void>;
   onClientAdded?: (user_hash: string) => void | Promise<void>;
   onClientRevoked?: (principal: Principal) => void | Promise<void>;
+  /** Moderation: throws ACCOUNT_BANNED (with the statement of reasons) while a ban holds. */
+  standing?: { assertNotBanned(user_hash: string): Promise<void> };
 }
 
 const SECRET_LENGTH = 64;
@@ -116,14 +118,8 @@ export class AccountService {
     input: { username: string; secret: string; label?: string | undefined },
     networkHash: string,
   ): Promise<CreateClientResponse> {
-    const username = normalizeUsername(input.username);
-    const key = username ? usernameKey(username) : '';
-    await this.signIns.admit(key, networkHash);
-    const user = username ? await this.deps.store.getUserByUsernameKey(key) : null;
-    // Verify against a dummy hash for unknown names so timing does not tell which names exist.
-    const ok = await this.deps.hasher.verify(user?.secret_hash ?? (await this.getDummyHash()), input.secret);
-    if (!user || !ok) throw new OmeChatError('INVALID_CREDENTIALS');
-    await this.signIns.succeeded(key, networkHash);
+    const user = await this.checkCredentials(input, networkHash);
+    await this.deps.standing?.assertNotBanned(user.user_hash);
 
     const access_token = randomAlphanumeric(TOKEN_LENGTH);
     const client_hash = randomHash();
@@ -146,8 +142,34 @@ export class AccountService {
       if (!stale || !(await this.deps.store.createClient(record, this.limits.devicesPerAccount)))
         throw new OmeChatError('DEVICE_LIMIT_REACHED');
     }
+    // A ban decided meanwhile (another process) revoked the clients it saw; this one it may not have.
+    try {
+      await this.deps.standing?.assertNotBanned(user.user_hash);
+    } catch (e) {
+      await this.deps.store.deleteClient(user.user_hash, client_hash);
+      throw e;
+    }
     await this.deps.onClientAdded?.(user.user_hash);
     return { user_hash: user.user_hash, client_hash, access_token };
+  }
+
+  /**
+   * Checks username + secret exactly as sign-in does (rate limits, dummy hash for unknown names);
+   * also the proof for standing and appeals, which need no client. Does not look at bans.
+   */
+  async checkCredentials(
+    input: { username: string; secret: string },
+    networkHash: string,
+  ): Promise<UserRecord> {
+    const username = normalizeUsername(input.username);
+    const key = username ? usernameKey(username) : '';
+    await this.signIns.admit(key, networkHash);
+    const user = username ? await this.deps.store.getUserByUsernameKey(key) : null;
+    // Verify against a dummy hash for unknown names so timing does not tell which names exist.
+    const ok = await this.deps.hasher.verify(user?.secret_hash ?? (await this.getDummyHash()), input.secret);
+    if (!user || !ok) throw new OmeChatError('INVALID_CREDENTIALS');
+    await this.signIns.succeeded(key, networkHash);
+    return user;
   }
 
   /** Checks a client's access token in constant time; any failure is the same UNAUTHENTICATED. */

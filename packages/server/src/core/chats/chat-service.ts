@@ -17,6 +17,8 @@ export interface ChatServiceDeps {
   store: ChatStore & AccountStore;
   hub: ConnectionHub;
   clock: Clock;
+  /** Keeps what lets members report a chat after it ended (moderation's report windows). */
+  endedChats?: { record(chat: ChatRecord): Promise<void> };
 }
 
 /**
@@ -156,6 +158,8 @@ export class ChatService {
   async end(chat_id: string, reason: ChatEndReason): Promise<boolean> {
     const chat = await this.get(chat_id);
     if (!chat) return false;
+    // Before the record goes: if this fails, the chat stays and the caller can try again.
+    await this.deps.endedChats?.record(chat);
     this.cache.delete(chat_id);
     const deleted = await this.deps.store.deleteChat(chat_id);
     if (!deleted) return false;

@@ -23,6 +23,8 @@ export interface MatchServiceDeps {
   clock: Clock;
   limiter: RateLimiter;
   skipCooldownMs?: number;
+  /** Moderation: throws ACCOUNT_RESTRICTED / ACCOUNT_BANNED for users who may not meet anyone new. */
+  standing?: { assertMayMeet(user_hash: string): Promise<void> };
   invitationTtlMs?: number;
   browsesPerMinute?: number;
   random?: () => number;
@@ -84,6 +86,7 @@ export class MatchService {
   async join(principal: Principal, tolerance: number, ref?: string): Promise<ServerFrame> {
     if ((await this.deps.chats.partnersOf(principal.user_hash)).length > 0)
       throw new OmeChatError('ALREADY_IN_CHAT');
+    await this.deps.standing?.assertMayMeet(principal.user_hash);
     const age = await this.ageOf(principal.user_hash);
     const m = this.queue.join({
       user_hash: principal.user_hash,
@@ -118,14 +121,20 @@ export class MatchService {
 
   async block(principal: Principal, chat_id: string, ref?: string): Promise<ServerFrame> {
     const { partner } = await this.deps.chats.requireMember(chat_id, principal.user_hash);
-    const h = this.pairHash(principal.user_hash, partner);
-    this.blocked.add(h);
-    await this.deps.store.addBlockedPair(h, this.deps.clock.now());
+    await this.blockPair(principal.user_hash, partner);
     await this.deps.chats.end(chat_id, 'blocked');
     return { type: 'ok', ref };
   }
 
-  setAvailability(principal: Principal, frame: ClientFrameOf<'availability'>): ServerFrame {
+  /** Blocks a pair whether or not they share a chat now (a report blocks after the chat ended too). */
+  async blockPair(a: string, b: string): Promise<void> {
+    const h = this.pairHash(a, b);
+    this.blocked.add(h);
+    await this.deps.store.addBlockedPair(h, this.deps.clock.now());
+  }
+
+  async setAvailability(principal: Principal, frame: ClientFrameOf<'availability'>): Promise<ServerFrame> {
+    if (frame.open) await this.deps.standing?.assertMayMeet(principal.user_hash);
     if (frame.open) this.open.set(principal.user_hash, frame.tolerance);
     else this.open.delete(principal.user_hash);
     return { type: 'ok', ref: frame.ref };
@@ -141,6 +150,7 @@ export class MatchService {
       60_000,
     );
     if (!rl.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: rl.retryAfterSeconds });
+    await this.deps.standing?.assertMayMeet(principal.user_hash);
     const me = {
       user_hash: principal.user_hash,
       age: await this.ageOf(principal.user_hash),
@@ -176,6 +186,10 @@ export class MatchService {
     const a = { age: await this.ageOf(principal.user_hash), tolerance: frame.tolerance };
     const b = { age: await this.ageOf(frame.user_hash), tolerance: theirTolerance };
     if (!mayMeet(a, b) || this.isBlocked(principal.user_hash, frame.user_hash)) throw refuse();
+    await this.deps.standing?.assertMayMeet(principal.user_hash);
+    await this.deps.standing?.assertMayMeet(frame.user_hash).catch(() => {
+      throw refuse();
+    });
     if (await this.deps.chats.sharesChat(principal.user_hash, frame.user_hash))
       throw new OmeChatError('ALREADY_IN_CHAT');
     const rl = await this.deps.limiter.hit(`invite:${principal.user_hash}`, 10, 60_000);
@@ -209,6 +223,10 @@ export class MatchService {
     const a = { age: await this.ageOf(inv.from), tolerance: inv.tolerance };
     const b = { age: await this.ageOf(inv.to), tolerance: this.open.get(inv.to) ?? 5 };
     if (!mayMeet(a, b) || this.isBlocked(inv.from, inv.to)) throw new OmeChatError('INVITATION_NOT_FOUND');
+    await this.deps.standing?.assertMayMeet(inv.to);
+    await this.deps.standing?.assertMayMeet(inv.from).catch(() => {
+      throw new OmeChatError('INVITATION_NOT_FOUND');
+    });
     // A chat ends the search of both: nobody waits in the queue while in a chat.
     this.queue.leave(inv.from);
     this.queue.leave(inv.to);

@@ -11,6 +11,7 @@ import type {
   Store,
   UserRecord,
 } from '../../ports/store.js';
+import { PostgresModerationStore } from './postgres-moderation-store.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -26,7 +27,11 @@ export interface PostgresStoreOptions {
 
 /** The store for many nodes: PostgreSQL through a `pg` pool, same contract as SqliteStore. */
 export class PostgresStore implements Store {
-  private constructor(readonly pool: pg.Pool) {}
+  readonly moderation: PostgresModerationStore;
+
+  private constructor(readonly pool: pg.Pool) {
+    this.moderation = new PostgresModerationStore(pool);
+  }
 
   static async open(opts: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = opts.schema ?? 'public';
@@ -321,6 +326,21 @@ export class PostgresStore implements Store {
         kid,
       ])
     ).rows[0]!.key_hex;
+  }
+
+  async getServerKey(purpose: string, kid: number): Promise<string | null> {
+    const r = await this.q<{ key_hex: string }>(
+      'SELECT key_hex FROM server_keys WHERE purpose = $1 AND kid = $2',
+      [purpose, kid],
+    );
+    return r.rows[0]?.key_hex ?? null;
+  }
+
+  async deleteServerKeysCreatedBefore(purpose: string, before: number): Promise<number> {
+    return (
+      (await this.q('DELETE FROM server_keys WHERE purpose = $1 AND created_at < $2', [purpose, before]))
+        .rowCount ?? 0
+    );
   }
 
   async addBlockedPair(pair_hash: string, now: number): Promise<void> {

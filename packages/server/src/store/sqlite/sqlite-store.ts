@@ -11,6 +11,7 @@ import type {
   Store,
   UserRecord,
 } from '../../ports/store.js';
+import { SqliteModerationStore } from './sqlite-moderation-store.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 /** Deleted chats and devices are wiped from the WAL within this long (accounts at once). */
@@ -31,6 +32,7 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
+  readonly moderation: SqliteModerationStore;
   private readonly stmts;
   private checkpointTimer: NodeJS.Timeout | undefined;
 
@@ -43,6 +45,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('secure_delete = ON');
     migrate(this.db);
+    this.moderation = new SqliteModerationStore(this.db);
     this.stmts = {
       insertUser: this.db.prepare(
         `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day)
@@ -109,6 +112,7 @@ export class SqliteStore implements Store {
         'INSERT INTO server_keys (kid, purpose, key_hex, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       getServerKey: this.db.prepare('SELECT key_hex FROM server_keys WHERE kid = ? AND purpose = ?'),
+      deleteServerKeys: this.db.prepare('DELETE FROM server_keys WHERE purpose = ? AND created_at < ?'),
       addBlockedPair: this.db.prepare(
         'INSERT INTO blocked_pairs (pair_hash, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
       ),
@@ -252,6 +256,14 @@ export class SqliteStore implements Store {
       this.stmts.insertServerKey.run(kid, purpose, key_hex, now);
       return (this.stmts.getServerKey.get(kid, purpose) as { key_hex: string }).key_hex;
     })();
+  }
+
+  async getServerKey(purpose: string, kid: number): Promise<string | null> {
+    return (this.stmts.getServerKey.get(kid, purpose) as { key_hex: string } | undefined)?.key_hex ?? null;
+  }
+
+  async deleteServerKeysCreatedBefore(purpose: string, before: number): Promise<number> {
+    return this.stmts.deleteServerKeys.run(purpose, before).changes;
   }
 
   async addBlockedPair(pair_hash: string, now: number): Promise<void> {
