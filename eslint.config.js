@@ -44,4 +44,49 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The web app talks to the server only through the SDK's public root export.
+    files: ['packages/web/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@omechat/protocol', '@omechat/crypto', '@omechat/server', '@omechat/sdk/*'],
+              message: 'the web app imports only @omechat/sdk (its root export)',
+            },
+            {
+              group: ['**/sdk/**', '**/protocol/**', '**/crypto/**', '**/server/**'],
+              message: 'no relative paths into other packages',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // protocol and crypto run in browsers and in Node: neither Node built-ins nor browser globals.
+    files: ['packages/protocol/src/**/*.ts', 'packages/crypto/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'protocol and crypto are platform-neutral' }] },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'localStorage',
+          'indexedDB',
+          'Buffer',
+          'process',
+          'require',
+        ].map((name) => ({ name, message: 'protocol and crypto are platform-neutral' })),
+      ],
+    },
+  },
 );

@@ -7,4 +7,4 @@ import { z } from 'zod';
  * a schema is created, so this module is imported first by index.ts, before any schema exists.
  * Node (the server) keeps the faster compiled parsers.
  */
-if (typeof document !== 'undefined') z.config({ jitless: true });
+if (typeof (globalThis as { document?: unknown }).document !== 'undefined') z.config({ jitless: true });

@@ -4,6 +4,7 @@ import './csp-safe-validation.js';
 export * from './error-catalogue.js';
 export * from './omechat-error.js';
 export * from './common-schemas.js';
+export * from './atss.js';
 export * from './username.js';
 export * from './account-schemas.js';
 export * from './parse-input.js';

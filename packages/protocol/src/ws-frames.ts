@@ -7,6 +7,7 @@ import {
   UserHashSchema,
 } from './common-schemas.js';
 import type { StrikeView } from './moderation-schemas.js';
+import type { AgeBand } from './atss.js';
 
 /**
  * WebSocket frames (docs/protocol.md). Every frame is a JSON object with a dotted `type`.
@@ -168,8 +169,6 @@ export type ClientFrameType = ClientFrame['type'];
 export type ClientFrameOf<T extends ClientFrameType> = Extract<ClientFrame, { type: T }>;
 
 // ---- server -> client ----
-export type AgeBand = 'minor-young' | 'minor-old' | 'adult';
-
 export interface PartnerInfo {
   user_hash: string;
   username: string;

@@ -28,3 +28,19 @@ export type {
   SafetyNumber,
 } from './sdk-types.js';
 export { MAX_TEXT_LENGTH } from './message-body.js';
+// The ATSS rules (who may meet whom), defined once in the protocol package; apps display them.
+export {
+  ADULT_AGE,
+  MAX_AGE,
+  MAX_TOLERANCE,
+  MIN_AGE,
+  MINOR_MAX_TOLERANCE,
+  MINOR_OLD_AGE,
+  ageBand,
+  compatibleAgeRange,
+  effectiveTolerance,
+  isValidAge,
+  mayMeet,
+  type AgeBand,
+  type AgeRange,
+} from '@omechat/protocol';

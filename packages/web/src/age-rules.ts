@@ -1,25 +1,38 @@
-// Mirrors ATSS (docs/atss.md) for display only; the server is what enforces it.
-export type AgeBand = 'minor-young' | 'minor-old' | 'adult';
+// Display helpers over the ATSS rules, which live once in the protocol package and reach the app
+// through the SDK; the server is what enforces them.
+import {
+  ADULT_AGE,
+  MAX_AGE,
+  MIN_AGE,
+  MINOR_OLD_AGE,
+  ageBand as atssAgeBand,
+  compatibleAgeRange,
+  isValidAge,
+  effectiveTolerance,
+  MAX_TOLERANCE,
+  type AgeBand,
+} from '@omechat/sdk';
 
-export const MAX_TOLERANCE = 5;
-export const MINOR_MAX_TOLERANCE = 2;
+export type { AgeBand };
 
+/** The band of an age; never throws while rendering (an age past 120 reads as adult). */
 export function ageBand(age: number): AgeBand {
-  if (age < 16) return 'minor-young';
-  if (age < 18) return 'minor-old';
-  return 'adult';
+  if (isValidAge(age)) return atssAgeBand(age);
+  return age < MIN_AGE ? 'minor-young' : 'adult';
 }
 
 export function bandRange(band: AgeBand): { min: number; max: number } {
-  if (band === 'minor-young') return { min: 13, max: 15 };
-  if (band === 'minor-old') return { min: 16, max: 17 };
-  return { min: 18, max: 120 };
+  if (band === 'minor-young') return { min: MIN_AGE, max: MINOR_OLD_AGE - 1 };
+  if (band === 'minor-old') return { min: MINOR_OLD_AGE, max: ADULT_AGE - 1 };
+  return { min: ADULT_AGE, max: MAX_AGE };
 }
 
+/** The largest tolerance this age may choose (minors are capped). */
 export function maxTolerance(age: number): number {
-  return age < 18 ? MINOR_MAX_TOLERANCE : MAX_TOLERANCE;
+  return effectiveTolerance(age, MAX_TOLERANCE);
 }
 
+/** A tolerance the slider may hold: a whole number within this age's cap (2 if unreadable). */
 export function clampTolerance(age: number, tolerance: number): number {
   const t = Math.round(Number.isFinite(tolerance) ? tolerance : 2);
   return Math.max(0, Math.min(maxTolerance(age), t));
@@ -27,9 +40,7 @@ export function clampTolerance(age: number, tolerance: number): number {
 
 /** Ages this user could meet with the given tolerance (the other side's tolerance must fit too). */
 export function reachableAges(age: number, tolerance: number): { min: number; max: number } {
-  const b = bandRange(ageBand(age));
-  const t = clampTolerance(age, tolerance);
-  return { min: Math.max(b.min, age - t), max: Math.min(b.max, age + t) };
+  return compatibleAgeRange(age, clampTolerance(age, tolerance));
 }
 
 export function bandLabel(band: AgeBand): string {
