@@ -59,7 +59,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const windows = new ReportWindows({ store, clock, windowMs: policy.reportWindowMs });
   await windows.init();
   const standing = new StandingService({ store, clock, appealWindowMs: policy.appealWindowMs });
-  const chats = new ChatService({ store, hub, clock, endedChats: windows });
+  const chats = new ChatService({
+    store,
+    hub,
+    clock,
+    endedChats: windows,
+    endedChatPendingMs: Math.min(config.ENDED_CHAT_PENDING_DAYS, config.MESSAGE_TTL_DAYS) * 86_400_000,
+  });
   const tagger = new FrankingTagger(store, clock, frankingKeyPolicy(config));
   await tagger.init();
   const relay = new RelayService({

@@ -90,6 +90,11 @@ export interface EnvelopeStore {
   readEnvelopes(recipient_client: string, afterId: string | null, limit: number): Promise<EnvelopeRecord[]>;
   deleteEnvelopes(recipient_client: string, ids: string[]): Promise<number>;
   deleteExpiredEnvelopes(now: number): Promise<number>;
+  /**
+   * Pending envelopes of this chat expire no later than `expires_by` (a chat ended: what is still
+   * undelivered may wait a short time, not the full TTL). Returns how many were shortened.
+   */
+  limitChatEnvelopes(chat_id: string, expires_by: number): Promise<number>;
   countEnvelopes(recipient_client: string): Promise<number>;
   /** Pending envelopes and ciphertext bytes per recipient client (clients with none are left out). */
   pendingUsage(recipient_clients: readonly string[]): Promise<Map<string, PendingUsage>>;

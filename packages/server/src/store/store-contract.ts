@@ -169,6 +169,22 @@ export function describeStoreContract(
       expect(await store.countEnvelopes(ca.client_hash)).toBe(0);
     });
 
+    it("shortens the expiry of an ended chat's pending envelopes, and only of that chat", async () => {
+      const { a, b, ca, cb } = await twoUsersWithClients();
+      const [ended, other] = ['3'.repeat(32), '4'.repeat(32)];
+      await store.appendEnvelopes([
+        envelope(cb.client_hash, a.user_hash, { chat_id: ended, expires_at: 10_000 }),
+        envelope(ca.client_hash, b.user_hash, { chat_id: ended, expires_at: 500 }),
+        envelope(cb.client_hash, a.user_hash, { chat_id: other, expires_at: 10_000 }),
+      ]);
+      // One was already due sooner than the limit: it keeps its earlier expiry.
+      expect(await store.limitChatEnvelopes(ended, 1000)).toBe(1);
+      expect(await store.deleteExpiredEnvelopes(999)).toBe(1);
+      expect(await store.deleteExpiredEnvelopes(1000)).toBe(1);
+      expect(await store.countEnvelopes(cb.client_hash)).toBe(1); // the other chat's
+      expect(await store.countEnvelopes(ca.client_hash)).toBe(0);
+    });
+
     it('deleting an account deletes its envelopes, chats and keys', async () => {
       const { a, b, ca, cb } = await twoUsersWithClients();
       await store.createChat({

@@ -1,10 +1,13 @@
 import { OmeChatError, type ChatInfo, type PartnerInfo, type ServerFrameOf } from '@omechat/protocol';
 import type { Clock } from '../../ports/clock.js';
-import type { AccountStore, ChatRecord, ChatStore } from '../../ports/store.js';
+import type { AccountStore, ChatRecord, ChatStore, EnvelopeStore } from '../../ports/store.js';
 import type { ConnectionHub } from '../presence/connection-hub.js';
 import { ageBand, currentAge, mayMeet } from '../matching/atss.js';
 import { randomHash } from '../random-string.js';
 import { TypedEmitter } from '../typed-emitter.js';
+
+/** Default of ENDED_CHAT_PENDING_DAYS. */
+const ENDED_CHAT_PENDING_MS = 7 * 86_400_000;
 
 export type ChatEndReason = ServerFrameOf<'chat.ended'>['reason'];
 
@@ -14,9 +17,15 @@ export interface ChatServiceEvents {
 }
 
 export interface ChatServiceDeps {
-  store: ChatStore & AccountStore;
+  store: ChatStore & AccountStore & Pick<EnvelopeStore, 'limitChatEnvelopes'>;
   hub: ConnectionHub;
   clock: Clock;
+  /**
+   * How long what is still undelivered of a chat is kept once the chat ended
+   * (ENDED_CHAT_PENDING_DAYS): pending envelopes name sender and recipient device, so after a chat
+   * ends they may not outlive delivery by much (docs/security.md).
+   */
+  endedChatPendingMs?: number;
   /** Keeps what lets members report a chat after it ended (moderation's report windows). */
   endedChats?: { record(chat: ChatRecord): Promise<void> };
 }
@@ -160,6 +169,10 @@ export class ChatService {
     if (!chat) return false;
     // Before the record goes: if this fails, the chat stays and the caller can try again.
     await this.deps.endedChats?.record(chat);
+    await this.deps.store.limitChatEnvelopes(
+      chat_id,
+      this.deps.clock.now() + (this.deps.endedChatPendingMs ?? ENDED_CHAT_PENDING_MS),
+    );
     this.cache.delete(chat_id);
     const deleted = await this.deps.store.deleteChat(chat_id);
     if (!deleted) return false;

@@ -247,6 +247,17 @@ export class PostgresStore implements Store {
     return (await this.q('DELETE FROM envelopes WHERE expires_at <= $1', [now])).rowCount ?? 0;
   }
 
+  async limitChatEnvelopes(chat_id: string, expires_by: number): Promise<number> {
+    return (
+      (
+        await this.q('UPDATE envelopes SET expires_at = $1 WHERE chat_id = $2 AND expires_at > $1', [
+          expires_by,
+          chat_id,
+        ])
+      ).rowCount ?? 0
+    );
+  }
+
   async countEnvelopes(recipient_client: string): Promise<number> {
     return Number(
       (

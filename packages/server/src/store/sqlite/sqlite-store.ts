@@ -90,6 +90,9 @@ export class SqliteStore implements Store {
       ),
       deleteEnvelope: this.db.prepare('DELETE FROM envelopes WHERE recipient_client = ? AND id = ?'),
       deleteExpired: this.db.prepare('DELETE FROM envelopes WHERE expires_at <= ?'),
+      limitChatEnvelopes: this.db.prepare(
+        'UPDATE envelopes SET expires_at = ? WHERE chat_id = ? AND expires_at > ?',
+      ),
       countEnvelopes: this.db.prepare('SELECT COUNT(*) AS n FROM envelopes WHERE recipient_client = ?'),
       pendingUsage: this.db.prepare(
         `SELECT client_hash, envelopes, bytes FROM pending_totals
@@ -215,6 +218,10 @@ export class SqliteStore implements Store {
 
   async deleteExpiredEnvelopes(now: number): Promise<number> {
     return this.stmts.deleteExpired.run(now).changes;
+  }
+
+  async limitChatEnvelopes(chat_id: string, expires_by: number): Promise<number> {
+    return this.stmts.limitChatEnvelopes.run(expires_by, chat_id, expires_by).changes;
   }
 
   async countEnvelopes(recipient_client: string): Promise<number> {
