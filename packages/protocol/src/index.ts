@@ -13,3 +13,4 @@ export * from './parse-client-frame.js';
 export * from './report-reasons.js';
 export * from './moderation-schemas.js';
 export * from './admin-schemas.js';
+export * from './http-response-schemas.js';

@@ -34,6 +34,8 @@ export interface RunningServer {
   services: Services;
   store: Store;
   logger: Logger;
+  /** Every HTTP route registered (method, URL pattern, hidden from the API description or not). */
+  routes: readonly { method: string; url: string; hidden: boolean }[];
   close(): Promise<void>;
 }
 
@@ -260,6 +262,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   logger.info({ port, store: config.DATABASE_URL ? 'postgres' : 'sqlite' }, 'omechat listening');
   return {
     url: `http://${host}:${port}`,
+    routes: app.registeredRoutes,
     port,
     services,
     store,

@@ -196,7 +196,8 @@ describe('output', () => {
       const text = await (await fetch(`${s.url}/metrics`)).text();
       expect(/^omechat_slow_consumers_closed_total (\d+)$/m.exec(text)![1]).toBe('1');
       resumeReading(cb);
-      expect(await cb.closed(10_000)).toBe(4503);
+      // SLOW_CONSUMER (4503), or cut off (1006) when the close frame could not get through in time.
+      expect([4503, 1006]).toContain(await cb.closed(10_000));
       ca.close();
     } finally {
       await s.destroy();

@@ -1,49 +1,123 @@
 import type { FastifyPluginAsync } from 'fastify';
 import {
+  AccountInfoSchema,
   ClientHashParamsSchema,
   CreateAccountRequestSchema,
+  CreateAccountResponseSchema,
   CreateClientRequestSchema,
+  CreateClientResponseSchema,
+  ListClientsResponseSchema,
   parseInput,
 } from '@omechat/protocol';
 import type { Services } from '../services.js';
+import { routeDoc } from './route-doc.js';
 import { requirePrincipal } from './build-http-app.js';
 
 /** DESIGN §4: accounts and clients. */
 export function accountRoutes(services: Services): FastifyPluginAsync {
   return async (app) => {
-    app.post('/accounts', async (req, reply) => {
-      const body = parseInput(CreateAccountRequestSchema, req.body);
-      const created = await services.accounts.createAccount(body, req.networkHash);
-      return reply.status(201).send(created);
-    });
+    app.post(
+      '/accounts',
+      {
+        schema: routeDoc({
+          summary: 'Create an account (sign-up)',
+          tags: ['accounts'],
+          auth: 'none',
+          body: CreateAccountRequestSchema,
+          ok: { 201: CreateAccountResponseSchema },
+        }),
+      },
+      async (req, reply) => {
+        const body = parseInput(CreateAccountRequestSchema, req.body);
+        const created = await services.accounts.createAccount(body, req.networkHash);
+        return reply.status(201).send(created);
+      },
+    );
 
-    app.post('/clients', async (req, reply) => {
-      const body = parseInput(CreateClientRequestSchema, req.body);
-      const created = await services.accounts.addClient(body, req.networkHash);
-      return reply.status(201).send(created);
-    });
+    app.post(
+      '/clients',
+      {
+        schema: routeDoc({
+          summary: 'Sign in: add a client (device) to an account',
+          tags: ['accounts'],
+          auth: 'none',
+          body: CreateClientRequestSchema,
+          ok: { 201: CreateClientResponseSchema },
+        }),
+      },
+      async (req, reply) => {
+        const body = parseInput(CreateClientRequestSchema, req.body);
+        const created = await services.accounts.addClient(body, req.networkHash);
+        return reply.status(201).send(created);
+      },
+    );
 
-    app.get('/clients', async (req) => {
-      const principal = await requirePrincipal(services, req);
-      return { clients: await services.accounts.listClients(principal) };
-    });
+    app.get(
+      '/clients',
+      {
+        schema: routeDoc({
+          summary: 'List the clients (devices) of my account',
+          tags: ['accounts'],
+          auth: 'client',
+          ok: { 200: ListClientsResponseSchema },
+        }),
+      },
+      async (req) => {
+        const principal = await requirePrincipal(services, req);
+        return { clients: await services.accounts.listClients(principal) };
+      },
+    );
 
-    app.delete('/clients/:client_hash', async (req, reply) => {
-      const principal = await requirePrincipal(services, req);
-      const { client_hash } = parseInput(ClientHashParamsSchema, req.params);
-      await services.accounts.revokeClient(principal, client_hash);
-      return reply.status(204).send();
-    });
+    app.delete(
+      '/clients/:client_hash',
+      {
+        schema: routeDoc({
+          summary: 'Revoke (sign out) one of my clients',
+          tags: ['accounts'],
+          auth: 'client',
+          params: ClientHashParamsSchema,
+          ok: { 204: null },
+        }),
+      },
+      async (req, reply) => {
+        const principal = await requirePrincipal(services, req);
+        const { client_hash } = parseInput(ClientHashParamsSchema, req.params);
+        await services.accounts.revokeClient(principal, client_hash);
+        return reply.status(204).send();
+      },
+    );
 
-    app.get('/account', async (req) => {
-      const principal = await requirePrincipal(services, req);
-      return services.accounts.getAccount(principal);
-    });
+    app.get(
+      '/account',
+      {
+        schema: routeDoc({
+          summary: 'My account',
+          tags: ['accounts'],
+          auth: 'client',
+          ok: { 200: AccountInfoSchema },
+        }),
+      },
+      async (req) => {
+        const principal = await requirePrincipal(services, req);
+        return services.accounts.getAccount(principal);
+      },
+    );
 
-    app.delete('/account', async (req, reply) => {
-      const principal = await requirePrincipal(services, req);
-      await services.accounts.deleteAccount(principal);
-      return reply.status(204).send();
-    });
+    app.delete(
+      '/account',
+      {
+        schema: routeDoc({
+          summary: 'Delete my account and everything of it',
+          tags: ['accounts'],
+          auth: 'client',
+          ok: { 204: null },
+        }),
+      },
+      async (req, reply) => {
+        const principal = await requirePrincipal(services, req);
+        await services.accounts.deleteAccount(principal);
+        return reply.status(204).send();
+      },
+    );
   };
 }

@@ -5,7 +5,10 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { OmeChatError } from '@omechat/protocol';
+import fastifySwagger from '@fastify/swagger';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HealthResponseSchema, OmeChatError } from '@omechat/protocol';
 import type { Logger } from '../logger.js';
 import type { Principal } from '../core/accounts/account-service.js';
 import type { Services } from '../services.js';
@@ -19,6 +22,7 @@ import { registerMetrics } from './metrics-routes.js';
 import { registerWebApp } from './web-app-routes.js';
 import { SECURITY_HEADERS, clientErrorHandler } from './client-error-handler.js';
 import type { SocketStats } from '../ws/client-socket.js';
+import { SECURITY_SCHEMES, routeDoc } from './route-doc.js';
 
 export interface HttpAppOptions {
   services: Services;
@@ -37,7 +41,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     networkHash: string;
   }
+  interface FastifyInstance {
+    /** Every route registered, for the test that each one is described in the OpenAPI document. */
+    registeredRoutes: { method: string; url: string; hidden: boolean }[];
+  }
 }
+
+/** The API's version, shown in its OpenAPI description. */
+const API_VERSION = '1.0.0';
 
 /** Long enough for a 128-hex id (v1 imports) to reach our own validator instead of a 414. */
 const MAX_PARAM_LENGTH = 256;
@@ -111,7 +122,55 @@ export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstanc
     void reply.status(404).send({ error: new OmeChatError('ROUTE_NOT_FOUND').toBody() });
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // The OpenAPI 3.1 description is generated from the routes' zod schemas (route-doc.ts). Those
+  // schemas describe; they do not validate: handlers parse with parseInput so refusals stay
+  // catalogue codes, and replies are plain JSON.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  const registeredRoutes: { method: string; url: string; hidden: boolean }[] = [];
+  app.decorate('registeredRoutes', registeredRoutes);
+  app.addHook('onRoute', (r) => {
+    const hidden = Boolean((r.schema as { hide?: boolean } | undefined)?.hide);
+    for (const method of [r.method].flat()) registeredRoutes.push({ method, url: r.url, hidden });
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'OmeChat API',
+        version: API_VERSION,
+        description:
+          'HTTP API of OmeChat. The real-time protocol runs over the WebSocket at /api/v1/ws (docs/protocol.md); every refusal is a code of the error catalogue (docs/errors.md).',
+      },
+      components: { securitySchemes: SECURITY_SCHEMES },
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get(
+    '/api/v1/openapi.json',
+    {
+      schema: routeDoc({
+        summary: 'This description of the HTTP API (OpenAPI 3.1)',
+        tags: ['meta'],
+        auth: 'none',
+        ok: { 200: z.record(z.string(), z.unknown()) },
+      }),
+    },
+    async () => app.swagger(),
+  );
+
+  app.get(
+    '/healthz',
+    {
+      schema: routeDoc({
+        summary: 'Liveness',
+        tags: ['meta'],
+        auth: 'none',
+        ok: { 200: HealthResponseSchema },
+      }),
+    },
+    async () => ({ status: 'ok' }),
+  );
   const stats: SocketStats = { slowConsumersClosed: 0 };
   const pending = await registerWsGateway(app, opts.services, log, opts.ws, stats);
   if (opts.metrics) registerMetrics(app, opts.services, { sockets: stats, pending });

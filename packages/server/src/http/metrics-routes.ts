@@ -3,7 +3,9 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Services } from '../services.js';
 import type { SocketStats } from '../ws/client-socket.js';
 import type { UnauthenticatedSockets } from '../ws/unauthenticated-sockets.js';
+import { z } from 'zod';
 import { registerModerationMetrics } from './moderation-metrics.js';
+import { routeDoc } from './route-doc.js';
 
 /**
  * `GET /metrics` in Prometheus text format (opt-in with METRICS_ENABLED): counts only, never an id,
@@ -70,8 +72,19 @@ export function registerMetrics(
 
   registerModerationMetrics(registry, services.moderation);
 
-  app.get('/metrics', async (_req, reply) => {
-    void reply.header('content-type', registry.contentType);
-    return registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: routeDoc({
+        summary: 'Prometheus metrics (text exposition format)',
+        tags: ['meta'],
+        auth: 'none',
+        ok: { 200: z.string() },
+      }),
+    },
+    async (_req, reply) => {
+      void reply.header('content-type', registry.contentType);
+      return registry.metrics();
+    },
+  );
 }

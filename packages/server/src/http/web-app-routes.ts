@@ -73,7 +73,8 @@ export async function registerWebApp(app: FastifyInstance, webDir: string): Prom
 
     // SPA fallback. API paths and anything that looks like a file keep the normal 404, so a missing
     // script is never answered with HTML.
-    web.get('/*', (req, reply) => {
+    // Hidden from the API description: it serves the web app's pages, not the API.
+    web.get('/*', { schema: { hide: true } }, (req, reply) => {
       const path = req.url.split('?')[0] ?? '/';
       if (path === '/api' || path.startsWith('/api/') || /\.[A-Za-z0-9]+$/.test(path))
         return reply.callNotFound();

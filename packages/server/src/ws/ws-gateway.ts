@@ -51,6 +51,9 @@ export async function registerWsGateway(
     WS_PATH,
     {
       websocket: true,
+      // OpenAPI cannot describe a WebSocket protocol: docs/protocol.md does, and the API
+      // description names this path (build-http-app.ts). @fastify/websocket hides it as well.
+      schema: { hide: true },
       // Before the upgrade: a plain GET gets a typed 404, a network with too many sockets that have
       // not signed in gets TOO_MANY_CONNECTIONS, and neither costs a socket.
       onRequest: async (req: FastifyRequest) => {
