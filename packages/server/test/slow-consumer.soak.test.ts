@@ -125,5 +125,5 @@ describe('slow consumer', () => {
     expect(ordered).toBe(true);
     ca.close();
     again.close();
-  }, 120_000);
+  }, 300_000);
 });
