@@ -110,7 +110,7 @@ export async function idleMemoryScenario(ctx: BenchContext) {
     notes: [
       `Measured at ${count} connections; "in 1 GiB" is extrapolated linearly: (1 GiB - RSS of the empty server) / RSS per connection, not measured.`,
       'Memory is read inside each server after a forced full GC (bench/servers/memory-probe.mjs), before and after opening the connections.',
-      "OmeChat clients were seeded with the server's own AccountService/SqliteStore in-process (see bench/setup/seed-idle-clients.ts); auth itself is the real WebSocket auth.",
+      "OmeChat clients were seeded over HTTP through a server started in-process by the server's own composition root with a cheap argon2 hasher injected (bench/setup/seed-idle-clients.ts); auth itself is the real WebSocket auth.",
     ],
   };
 }

@@ -1,13 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from '../../packages/server/src/store/sqlite/sqlite-store.js';
-import { AccountService } from '../../packages/server/src/core/accounts/account-service.js';
-import { Argon2SecretHasher } from '../../packages/server/src/hashing/argon2-secret-hasher.js';
-import { MemoryRateLimiter } from '../../packages/server/src/limits/memory-rate-limiter.js';
-import { systemClock } from '../../packages/server/src/ports/clock.js';
+import { Argon2SecretHasher, loadConfig, startServer } from '@omechat/server';
 import { baselineToken } from '../servers/baseline-token.js';
 import type { Creds } from '../load/load-types.js';
+import { postJson } from './http-json.js';
 
 export interface IdleFixtures {
   templateDir: string;
@@ -18,41 +15,51 @@ export interface IdleFixtures {
 
 /**
  * 10k clients over HTTP would cost 20k argon2id runs at the OWASP floor (~10 min on 2 cores), so the
- * idle-connection accounts are made by the server's own AccountService and SqliteStore, in this
- * process, before the server starts — same rows, same token hashing — with a throwaway cheap argon2
- * setting for the account secrets only. That is honest for scenario 3: a WebSocket `auth` checks the
- * SHA-256 token hash and never runs argon2, and these secrets are never used to log in.
+ * idle-connection accounts are made through a server started in this process by the server's own
+ * composition root (`startServer`), with a throwaway cheap argon2 hasher injected for the account
+ * secrets only, over its real HTTP API — same rows, same token hashing. That is honest for scenario
+ * 3: a WebSocket `auth` checks the SHA-256 token hash and never runs argon2, and these secrets are
+ * never used to sign in again. The measured server then starts on a copy of this data directory.
  */
 export async function seedIdleClients(count: number, baselineSecret: string): Promise<IdleFixtures> {
   const t0 = performance.now();
   const workDir = mkdtempSync(join(tmpdir(), 'omechat-bench-idle-'));
   const templateDir = join(workDir, 'omechat-data');
-  const store = new SqliteStore({ filename: join(templateDir, 'omechat.db') });
-  const limit = 1_000_000;
-  const accounts = new AccountService({
-    store,
-    hasher: new Argon2SecretHasher({ memoryCost: 64, timeCost: 1, parallelism: 1 }, 4),
-    clock: systemClock,
-    limiter: new MemoryRateLimiter(systemClock),
-    limits: {
-      signupsPerNetworkPerHour: limit,
-      loginsPerAccountNetworkPer15Min: limit,
-      loginsPerNetworkPerMinute: limit,
-    },
-  });
+  const limit = String(1_000_000);
+  const server = await startServer(
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: templateDir,
+      LOG_LEVEL: 'silent',
+      SIGNUPS_PER_NETWORK_PER_HOUR: limit,
+      LOGINS_PER_NETWORK_PER_MINUTE: limit,
+      LOGINS_PER_ACCOUNT_NETWORK_PER_15MIN: limit,
+    }),
+    { secretHasher: new Argon2SecretHasher({ memoryCost: 64, timeCost: 1, parallelism: 1 }, 4) },
+  );
   const creds: Creds[] = new Array(count);
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
       const username = `idle ${i}`;
-      const { secret } = await accounts.createAccount({ username, age: 30 }, 'bench');
-      const c = await accounts.addClient({ username, secret }, 'bench');
+      const account = await postJson<{ secret: string }>(`${server.url}/api/v1/accounts`, {
+        username,
+        age: 30,
+      });
+      const c = await postJson<{ client_hash: string; access_token: string }>(
+        `${server.url}/api/v1/clients`,
+        {
+          username,
+          secret: account.secret,
+        },
+      );
       creds[i] = { id: c.client_hash, token: c.access_token };
     }
   };
-  await Promise.all([worker(), worker(), worker(), worker()]);
-  await store.close();
+  await Promise.all([worker(), worker(), worker(), worker(), worker(), worker(), worker(), worker()]);
+  await server.close();
   const omechatCredsFile = join(workDir, 'omechat-idle.json');
   const baselineCredsFile = join(workDir, 'baseline-idle.json');
   writeFileSync(omechatCredsFile, JSON.stringify(creds));

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import { openStore } from './open-store.js';
 import { Argon2SecretHasher } from './hashing/argon2-secret-hasher.js';
+import type { SecretHasher } from './ports/secret-hasher.js';
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
 import { AccountService } from './core/accounts/account-service.js';
 import { ClientDirectory } from './core/accounts/client-directory.js';
@@ -43,6 +44,12 @@ export interface StartOptions {
   /** Where log lines go (tests capture them to assert nothing private is logged). */
   logDestination?: pino.DestinationStream;
   clock?: Clock;
+  /**
+   * Replaces the argon2id hasher built from config. For benchmarks that seed thousands of accounts
+   * whose secrets are never used to sign in again; never set in production (the config enforces the
+   * OWASP floor for the real one).
+   */
+  secretHasher?: SecretHasher;
 }
 
 /** The only composition root: picks adapters from validated config, wires the core, listens. */
@@ -52,10 +59,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const store: Store = await openStore(config);
   const policy = moderationPolicy(config);
   const limiter = new MemoryRateLimiter(clock);
-  const hasher = new Argon2SecretHasher(
-    { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 },
-    config.ARGON2_CONCURRENCY,
-  );
+  const hasher =
+    opts.secretHasher ??
+    new Argon2SecretHasher(
+      { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 },
+      config.ARGON2_CONCURRENCY,
+    );
   const hub = new ConnectionHub();
   const directory = new ClientDirectory(store);
   const windows = new ReportWindows({ store, clock, windowMs: policy.reportWindowMs });

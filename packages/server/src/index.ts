@@ -1,0 +1,6 @@
+// The server's public API: its one composition root and its configuration. Benchmarks and tools
+// start a server through this, never by wiring core services themselves.
+export { startServer, type RunningServer, type StartOptions } from './main.js';
+export { loadConfig, type Config } from './config.js';
+export { Argon2SecretHasher } from './hashing/argon2-secret-hasher.js';
+export type { SecretHasher } from './ports/secret-hasher.js';
