@@ -16,6 +16,24 @@ export default tseslint.config(
     },
   },
   {
+    // Tests and benchmarks reach another package through its public entry (`@omechat/*`, shared
+    // test helpers through `@omechat/test-kit`), never by a relative path into its src/ or test/.
+    files: ['packages/*/test/**/*.{ts,tsx}', 'packages/*/src/**/*.test.{ts,tsx}', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../../*/src/**', '../../*/test/**', '**/packages/*/src/**', '**/packages/*/test/**'],
+              message: 'import another package by its name (@omechat/…; test helpers: @omechat/test-kit)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The server core is pure domain: it talks to ports, never to frameworks or drivers.
     files: ['packages/server/src/core/**/*.ts'],
     rules: {

@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
 // `services` (real PostgreSQL + Redis on this machine), `e2e` (real Chromium), and `soak` (long
 // floods that measure memory: run alone, one file at a time, so other tests cannot skew RSS).
 // In each, every log line of every server the tests start is scanned when the run ends
-// (packages/server/test/run-log-scan.ts): a URL query, IP, token, secret or username fails the run.
-const RUN_LOG_SCAN = './packages/server/test/run-log-scan.ts';
+// (packages/test-kit/src/run-log-scan.ts): a URL query, IP, token, secret or username fails the run.
+const RUN_LOG_SCAN = './packages/test-kit/src/run-log-scan.ts';
 
 export default defineConfig({
   test: {

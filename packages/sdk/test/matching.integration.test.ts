@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { OmeChatClient } from '../src/omechat-client.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
 import type { ChatSummary } from '../src/sdk-types.js';
-import { startTestServer, type TestServer } from '../../server/test/test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 
 /** What each SDK socket received, per user, to prove who was told about whom. */
 const received = new Map<string, string[]>();

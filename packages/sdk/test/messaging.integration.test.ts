@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { OmeChatClient } from '../src/omechat-client.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
 import type { ChatMessage, ChatSummary } from '../src/sdk-types.js';
-import { startTestServer, type TestServer } from '../../server/test/test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 
 /** Every text frame any SDK socket received, to prove no plaintext ever crossed the wire. */
 const wireFrames: string[] = [];

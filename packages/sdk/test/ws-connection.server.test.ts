@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { OmeChatError } from '@omechat/protocol';
 import { HttpApi } from '../src/http-api.js';
 import { WsConnection } from '../src/ws-connection.js';
-import { startTestServer, type TestServer } from '../../server/test/test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 
 // WsConnection against the real /api/v1/ws gateway: the same protocol the test peer imitates.
 let server: TestServer;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../src/cli/admin-cli.js';
 import { ADMIN_COMMANDS } from '../src/cli/admin-commands.js';
-import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { signUp, startTestServer, type TestServer } from '@omechat/test-kit';
 import { matchedPair } from './matched-pair.js';
 import { sendFranked } from './franked-messages.js';
 import { WsTestClient } from './ws-test-client.js';

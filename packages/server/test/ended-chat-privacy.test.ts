@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchedPair } from './matched-pair.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 import { CF, b64, randomMsgId } from './ws-test-client.js';
 
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '@omechat/protocol';
-import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { signUp, startTestServer, type TestServer } from '@omechat/test-kit';
 
 /**
  * Issue 12: every HTTP refusal is a catalogue error with the security headers, including the ones

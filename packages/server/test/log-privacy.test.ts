@@ -1,8 +1,7 @@
 import { connect } from 'node:net';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanLogLines } from './log-scan.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { scanLogLines, startTestServer, type TestServer } from '@omechat/test-kit';
 import { matchedPair } from './matched-pair.js';
 import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
 

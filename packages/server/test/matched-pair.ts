@@ -1,4 +1,4 @@
-import { signUp, type TestServer } from './test-server.js';
+import { signUp, type TestServer } from '@omechat/test-kit';
 import { WsTestClient } from './ws-test-client.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame, ServerFrameOf } from '@omechat/protocol';
-import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { signUp, startTestServer, type TestServer } from '@omechat/test-kit';
 import { WsTestClient } from './ws-test-client.js';
 
 let server: TestServer;

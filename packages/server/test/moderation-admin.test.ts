@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportSummary } from '@omechat/protocol';
 import { OPERATOR_ACTOR } from '../src/core/moderation/audit-log.js';
-import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { signUp, startTestServer, type TestServer } from '@omechat/test-kit';
 import { sendFranked } from './franked-messages.js';
 import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
 

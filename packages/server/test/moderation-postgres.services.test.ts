@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATOR_ACTOR } from '../src/core/moderation/audit-log.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 import { matchedPair } from './matched-pair.js';
 import { sendFranked } from './franked-messages.js';
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame } from '@omechat/protocol';
-import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { signUp, startTestServer, type TestServer } from '@omechat/test-kit';
 import { matchedPair } from './matched-pair.js';
 import { CF, WsTestClient, randomMsgId } from './ws-test-client.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 import { matchedPair } from './matched-pair.js';
 import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ENVELOPES_PER_MESSAGE } from '@omechat/protocol';
 import { loadConfig } from '../src/config.js';
-import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { signUp, startTestServer, type TestServer } from '@omechat/test-kit';
 import { matchedPair } from './matched-pair.js';
 import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frankingCommitment, newFrankingKey } from '@omechat/crypto';
 import type { RevealedMessage } from '@omechat/protocol';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 import { matchedPair } from './matched-pair.js';
 import { sendFranked } from './franked-messages.js';
 

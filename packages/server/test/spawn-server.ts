@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appendRunLog, runLogFile } from './log-scan.js';
+import { appendRunLog, runLogFile } from '@omechat/test-kit';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'omechat.js');
 

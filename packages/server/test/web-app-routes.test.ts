@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 import { registerWebApp, WEB_CONTENT_SECURITY_POLICY } from '../src/http/web-app-routes.js';
 
 const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));

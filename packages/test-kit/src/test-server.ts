@@ -1,8 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../src/config.js';
-import { startServer, type RunningServer, type StartOptions } from '../src/main.js';
+import { loadConfig, startServer, type Config, type RunningServer, type StartOptions } from '@omechat/server';
 import { appendRunLog, runLogFile } from './log-scan.js';
 
 export interface TestServer extends RunningServer {
