@@ -126,19 +126,20 @@ export function initiateSession(
 /** Most handshakes remembered per signed prekey; `maintainPrekeys` rotates before this is reached. */
 export const MAX_SEEN_HANDSHAKES = 10_000;
 
-function findSigned(
-  prekeys: PrekeySet,
-  spkId: number,
-  kemId: number,
-): { spk: SignedPrekey; kem: SignedPrekey; oneTimeKem: boolean } {
+function findSigned(prekeys: PrekeySet, spkId: number): SignedPrekey {
   const pairs = prekeys.previous ? [prekeys, prekeys.previous] : [prekeys];
   const spk = pairs.find((p) => p.signedPrekey.id === spkId)?.signedPrekey;
   if (!spk) throw new CryptoError('unknown_prekey', 'signed prekey not found (rotated out?)');
+  return spk;
+}
+
+function findKem(prekeys: PrekeySet, kemId: number): { kem: SignedPrekey; oneTimeKem: boolean } {
+  const pairs = prekeys.previous ? [prekeys, prekeys.previous] : [prekeys];
   const lastResort = pairs.find((p) => p.kemPrekey.id === kemId)?.kemPrekey;
-  if (lastResort) return { spk, kem: lastResort, oneTimeKem: false };
+  if (lastResort) return { kem: lastResort, oneTimeKem: false };
   const oneTime = prekeys.oneTimeKemPrekeys.find((k) => k.id === kemId);
   if (!oneTime) throw new CryptoError('unknown_prekey', 'ML-KEM prekey unknown, used or rotated out');
-  return { spk, kem: oneTime, oneTimeKem: true };
+  return { kem: oneTime, oneTimeKem: true };
 }
 
 /** Result of `acceptSession`. */
@@ -173,12 +174,14 @@ export function acceptSession(
     throw new CryptoError('identity_mismatch', 'initiator is not the expected user');
   }
   verifyDevice(init.device);
-  const { spk, kem, oneTimeKem } = findSigned(prekeys, init.signedPrekeyId, init.kemPrekeyId);
+  const spk = findSigned(prekeys, init.signedPrekeyId);
+  // Checked before any one-time key lookup, so a replay is reported as what it is.
   const seenKey = String(spk.id);
   const seen = prekeys.seenHandshakes[seenKey] ?? [];
   if (seen.includes(init.ephemeralKey)) throw new CryptoError('replay', 'handshake already accepted');
   if (seen.length >= MAX_SEEN_HANDSHAKES)
     throw new CryptoError('unknown_prekey', 'signed prekey has accepted its most handshakes');
+  const { kem, oneTimeKem } = findKem(prekeys, init.kemPrekeyId);
   let otpkSecret: Uint8Array | null = null;
   if (init.oneTimePrekeyId !== null) {
     const otpk = prekeys.oneTimePrekeys.find((k) => k.id === init.oneTimePrekeyId);
