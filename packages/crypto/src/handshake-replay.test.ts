@@ -36,9 +36,9 @@ describe('first messages without a one-time prekey', () => {
 
   test('a failed attempt records nothing', () => {
     const { b, wire } = firstMessage(false);
-    expect(() => acceptSession(b.device, b.prekeys, wire, { context: { ...CTX, msg_id: 'e'.repeat(32) } })).toThrow(
-      code('decrypt_failed'),
-    );
+    expect(() =>
+      acceptSession(b.device, b.prekeys, wire, { context: { ...CTX, msg_id: 'e'.repeat(32) } }),
+    ).toThrow(code('decrypt_failed'));
     expect(b.prekeys.seenHandshakes).toEqual({});
     expect(acceptSession(b.device, b.prekeys, wire, { context: CTX }).message.body).toBe('hello');
   });
@@ -67,8 +67,12 @@ describe('wire version 2', () => {
     const first = encrypt(s, { body: 'one', kf: KF, sender: 'a' }, CTX);
     const acc = acceptSession(b2.device, b2.prekeys, first.ciphertext, { context: CTX });
     const next = encrypt(first.session, { body: 'two', kf: KF, sender: 'a' }, CTX).ciphertext;
-    expect(() => decrypt(acc.session, next, { ...CTX, chat_id: 'f'.repeat(32) })).toThrow(code('decrypt_failed'));
-    expect(() => decrypt(acc.session, next, { ...CTX, msg_id: 'f'.repeat(32) })).toThrow(code('decrypt_failed'));
+    expect(() => decrypt(acc.session, next, { ...CTX, chat_id: 'f'.repeat(32) })).toThrow(
+      code('decrypt_failed'),
+    );
+    expect(() => decrypt(acc.session, next, { ...CTX, msg_id: 'f'.repeat(32) })).toThrow(
+      code('decrypt_failed'),
+    );
     expect(decrypt(acc.session, next, CTX).message.body).toBe('two');
     expect(ok.message.body).toBe('hello');
   });
@@ -92,7 +96,11 @@ describe('one-time ML-KEM prekeys', () => {
       oneTimeKemPrekey: { id: pq.id, publicKey: pq.publicKey, signature: pq.signature },
     };
     const verified = verifyBundle(served);
-    const m = encrypt(initiateSession(a.device, verified), { body: 'pq', kf: KF, sender: 'a' }, CTX).ciphertext;
+    const m = encrypt(
+      initiateSession(a.device, verified),
+      { body: 'pq', kf: KF, sender: 'a' },
+      CTX,
+    ).ciphertext;
     expect(decodeWireMessage(m).init!.kemPrekeyId).toBe(pq.id);
     const ok = acceptSession(b.device, b.prekeys, m, { context: CTX });
     expect(ok.message.body).toBe('pq');
@@ -105,7 +113,14 @@ describe('one-time ML-KEM prekeys', () => {
 
   test('a version 1 set is upgraded without losing its keys', () => {
     const b = testUser('b', 2);
-    const { v: _v, createdAt: _c, oneTimeKemPrekeys: _k, seenHandshakes: _s, previous: _p, ...rest } = b.prekeys;
+    const {
+      v: _v,
+      createdAt: _c,
+      oneTimeKemPrekeys: _k,
+      seenHandshakes: _s,
+      previous: _p,
+      ...rest
+    } = b.prekeys;
     const v1 = { v: 1 as const, ...rest, previous: null };
     const up = upgradePrekeySet(v1, 1000);
     expect(up).toMatchObject({ v: 2, createdAt: 1000, oneTimeKemPrekeys: [], seenHandshakes: {} });

@@ -25,7 +25,10 @@ describe('prekey rotation with a fake clock', () => {
     const late = inFlight();
 
     clock += 7 * DAY - 1;
-    expect(maintainPrekeys(b.device, b.prekeys, clock, POLICY)).toMatchObject({ rotated: false, changed: false });
+    expect(maintainPrekeys(b.device, b.prekeys, clock, POLICY)).toMatchObject({
+      rotated: false,
+      changed: false,
+    });
     clock += 1;
     const r = maintainPrekeys(b.device, b.prekeys, clock, POLICY);
     expect(r.rotated).toBe(true);

@@ -194,7 +194,11 @@ export function addOneTimeKemPrekeys(device: DeviceKeys, prekeys: PrekeySet, cou
  * Returns a new set with a fresh signed pair; the old pair becomes `previous` (retired at `now`) and
  * the pair before it is deleted, with the handshakes recorded for it.
  */
-export function rotateSignedPrekeys(device: DeviceKeys, prekeys: PrekeySet, now: number = Date.now()): PrekeySet {
+export function rotateSignedPrekeys(
+  device: DeviceKeys,
+  prekeys: PrekeySet,
+  now: number = Date.now(),
+): PrekeySet {
   const pair = newSignedPair(device, prekeys.nextId);
   const keep = String(prekeys.signedPrekey.id);
   return {

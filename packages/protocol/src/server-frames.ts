@@ -70,7 +70,11 @@ export const DeliveredEnvelopeSchema = z.object({
   ciphertext: Base64(MAX_CIPHERTEXT_B64),
   cf: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
   rf: Base64(128),
-  kid: z.number().int().min(0).max(2 ** 31),
+  kid: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31),
 });
 
 const IssueSchema = z.object({ path: z.string().max(200), problem: z.string().max(500) });
@@ -89,7 +93,11 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
     one_time_prekeys: Count,
     one_time_kem_prekeys: Count.optional(),
   }),
-  z.object({ type: z.literal('prekeys.low'), one_time_prekeys: Count, one_time_kem_prekeys: Count.optional() }),
+  z.object({
+    type: z.literal('prekeys.low'),
+    one_time_prekeys: Count,
+    one_time_kem_prekeys: Count.optional(),
+  }),
   z.object({
     type: z.literal('bundles'),
     ref: Ref,
@@ -108,8 +116,18 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   }),
   DeliveredEnvelopeSchema.extend({ type: z.literal('envelope') }),
   z.object({ type: z.literal('sync.done'), pending: Count }),
-  z.object({ type: z.literal('typing'), chat_id: ChatIdSchema, user_hash: UserHashSchema, typing: z.boolean() }),
-  z.object({ type: z.literal('read'), chat_id: ChatIdSchema, user_hash: UserHashSchema, msg_id: MsgIdSchema }),
+  z.object({
+    type: z.literal('typing'),
+    chat_id: ChatIdSchema,
+    user_hash: UserHashSchema,
+    typing: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('read'),
+    chat_id: ChatIdSchema,
+    user_hash: UserHashSchema,
+    msg_id: MsgIdSchema,
+  }),
   z.object({
     type: z.literal('presence'),
     chat_id: ChatIdSchema,

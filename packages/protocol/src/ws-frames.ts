@@ -64,10 +64,7 @@ export const PrekeysUploadFrameSchema = z.strictObject({
   /** The device's signed public bundle (opaque to the server; clients verify its signatures). */
   bundle: Base64(MAX_BUNDLE_B64).optional(),
   one_time_prekeys: z.array(OneTimePrekeySchema).max(MAX_ONE_TIME_PREKEYS_PER_UPLOAD).default([]),
-  one_time_kem_prekeys: z
-    .array(OneTimeKemPrekeySchema)
-    .max(MAX_ONE_TIME_KEM_PREKEYS_PER_UPLOAD)
-    .default([]),
+  one_time_kem_prekeys: z.array(OneTimeKemPrekeySchema).max(MAX_ONE_TIME_KEM_PREKEYS_PER_UPLOAD).default([]),
 });
 
 export const BundlesFetchFrameSchema = z.strictObject({

@@ -17,7 +17,6 @@ import { PeerSessions } from './peer-sessions.js';
 import { PrekeyPublisher } from './prekey-publisher.js';
 import type { ChatMessage, ChatSummary, ClientEvents, ConnectionState, SafetyNumber } from './sdk-types.js';
 import { TypedEmitter } from './typed-emitter.js';
-import type { WebSocketConstructor } from './ws-connection.js';
 import { WriteQueue } from './write-queue.js';
 
 export type { SignInOptions, RestoreOptions };

@@ -175,7 +175,14 @@ export class PeerSessions {
     const ctx = { chat_id: env.chat_id, msg_id: env.msg_id };
     let opened;
     try {
-      opened = await this.sessions.decrypt(env.from_user, env.from_client, env.ciphertext, prekeys, pinned, ctx);
+      opened = await this.sessions.decrypt(
+        env.from_user,
+        env.from_client,
+        env.ciphertext,
+        prekeys,
+        pinned,
+        ctx,
+      );
       checkFranking(opened.message, { cf: env.cf, sender: env.from_user });
     } catch (e) {
       if (!(e instanceof CryptoError)) throw e;

@@ -90,9 +90,7 @@ export class PrekeyPublisher {
   }
 
   /** The server has few one-time prekeys of this device left: make and upload more of each kind that is low. */
-  async refill(
-    stock: ServerFrameOf<'prekeys.low'> | ServerFrameOf<'prekeys.ok'>,
-  ): Promise<void> {
+  async refill(stock: ServerFrameOf<'prekeys.low'> | ServerFrameOf<'prekeys.ok'>): Promise<void> {
     const { store, queue, device } = this.deps;
     const wantX = stock.one_time_prekeys < ONE_TIME_LOW;
     // A server that does not report ML-KEM stock does not store them: nothing to refill.

@@ -35,7 +35,13 @@ beforeAll(async () => {
       const f = JSON.parse(String(data)) as { type: string; ref?: string };
       if (f.type === 'auth') {
         ws.send(
-          JSON.stringify({ type: 'auth.ok', ref: f.ref, user_hash: USER, client_hash: CLIENT, server_time: 1 }),
+          JSON.stringify({
+            type: 'auth.ok',
+            ref: f.ref,
+            user_hash: USER,
+            client_hash: CLIENT,
+            server_time: 1,
+          }),
         );
         return;
       }
@@ -118,7 +124,10 @@ describe('SDK against a hostile server (fast-check)', () => {
     const device = generateDevice(identity);
     const store = new MemoryKeyStore();
     await store.write([
-      { key: 'account', value: { user_hash: USER, client_hash: CLIENT, access_token: TOKEN, username: 'me', age: 16 } },
+      {
+        key: 'account',
+        value: { user_hash: USER, client_hash: CLIENT, access_token: TOKEN, username: 'me', age: 16 },
+      },
       { key: 'identity', value: identity },
       { key: 'device', value: device },
       { key: 'prekeys', value: generatePrekeys(device, 3, { kemCount: 1 }) },
@@ -140,27 +149,31 @@ describe('SDK against a hostile server (fast-check)', () => {
 
     let probe = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(hostileFrame, { maxLength: 12 }), fc.array(fc.json(), { maxLength: 3 }), async (frames, junkReplies) => {
-        replies = junkReplies.map((j) => {
-          try {
-            return JSON.parse(j) as unknown;
-          } catch {
-            return null;
-          }
-        });
-        for (const f of frames) socket!.send(f === '__binary__' ? Buffer.from([1, 2, 3]) : f);
-        // A good frame after the barrage is still handled, in order.
-        const chat_id = (++probe).toString(16).padStart(32, '0');
-        const seen = new Promise<void>((resolve) => {
-          const off = client.on('presence', (p) => {
-            if (p.chat_id !== chat_id) return;
-            off();
-            resolve();
+      fc.asyncProperty(
+        fc.array(hostileFrame, { maxLength: 12 }),
+        fc.array(fc.json(), { maxLength: 3 }),
+        async (frames, junkReplies) => {
+          replies = junkReplies.map((j) => {
+            try {
+              return JSON.parse(j) as unknown;
+            } catch {
+              return null;
+            }
           });
-        });
-        socket!.send(JSON.stringify({ type: 'presence', chat_id, user_hash: PARTNER, online: true }));
-        await seen;
-      }),
+          for (const f of frames) socket!.send(f === '__binary__' ? Buffer.from([1, 2, 3]) : f);
+          // A good frame after the barrage is still handled, in order.
+          const chat_id = (++probe).toString(16).padStart(32, '0');
+          const seen = new Promise<void>((resolve) => {
+            const off = client.on('presence', (p) => {
+              if (p.chat_id !== chat_id) return;
+              off();
+              resolve();
+            });
+          });
+          socket!.send(JSON.stringify({ type: 'presence', chat_id, user_hash: PARTNER, online: true }));
+          await seen;
+        },
+      ),
       { numRuns: 60 },
     );
     replies = [];

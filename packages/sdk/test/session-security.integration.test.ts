@@ -72,7 +72,9 @@ async function until(check: () => Promise<boolean>, ms = 15_000) {
 
 const storeOf = (c: OmeChatClient) => (c as unknown as { store: MemoryKeyStore }).store;
 const socketOf = (c: OmeChatClient) =>
-  sockets.filter((s) => s.readyState === WebSocket.OPEN && s.url.includes(':')).find((s) => (s as unknown as { owner?: string }).owner === c.client_hash);
+  sockets
+    .filter((s) => s.readyState === WebSocket.OPEN && s.url.includes(':'))
+    .find((s) => (s as unknown as { owner?: string }).owner === c.client_hash);
 
 async function pair(prefix: string) {
   const alice = await OmeChatClient.createAccount(server.url, { username: `${prefix}_alice`, age: 30 });

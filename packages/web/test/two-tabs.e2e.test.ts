@@ -43,7 +43,9 @@ beforeAll(async () => {
     else if (req.url === '/')
       res
         .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><meta charset="utf-8"><title>tabs</title><script type="module" src="/bundle.js"></script>');
+        .end(
+          '<!doctype html><meta charset="utf-8"><title>tabs</title><script type="module" src="/bundle.js"></script>',
+        );
     else res.writeHead(404).end();
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -63,10 +65,10 @@ afterAll(async () => {
 type Harness = Record<string, (...a: unknown[]) => unknown>;
 function tab(page: Page) {
   return <T>(method: string, ...args: unknown[]): Promise<T> =>
-    page.evaluate(
-      ([m, a]) => (globalThis as unknown as { omechatTabs: Harness }).omechatTabs[m]!(...a),
-      [method, args] as [string, unknown[]],
-    ) as Promise<T>;
+    page.evaluate(([m, a]) => (globalThis as unknown as { omechatTabs: Harness }).omechatTabs[m]!(...a), [
+      method,
+      args,
+    ] as [string, unknown[]]) as Promise<T>;
 }
 
 async function until(check: () => Promise<boolean>, ms = 60_000) {
@@ -84,7 +86,12 @@ describe('two tabs of one account', () => {
     const bob = await OmeChatClient.createAccount(server.url, { username: 'tabs_bob', age: 16 });
     // Alice's device is made in Node (sign-in over HTTP) and its records moved into the browser.
     const made = new MemoryKeyStore();
-    await OmeChatClient.signIn({ baseUrl: server.url, username: 'tabs_alice', secret: alice.secret, keyStore: made });
+    await OmeChatClient.signIn({
+      baseUrl: server.url,
+      username: 'tabs_alice',
+      secret: alice.secret,
+      keyStore: made,
+    });
     const records: [string, unknown][] = [];
     for (const key of await made.keys('')) records.push([key, await made.get(key)]);
 
@@ -141,7 +148,8 @@ describe('two tabs of one account', () => {
     const statuses = await t2<string[]>('statuses', chat_id);
     expect(statuses).toHaveLength(2 * PER_TAB);
     expect(statuses.filter((s) => s === 'failed')).toEqual([]);
-    for (const t of [t1, t2]) expect((await t<string[]>('errors')).filter((c) => c.startsWith('crypto.'))).toEqual([]);
+    for (const t of [t1, t2])
+      expect((await t<string[]>('errors')).filter((c) => c.startsWith('crypto.'))).toEqual([]);
 
     expect(problems).toEqual([]);
     b.close();

@@ -266,8 +266,7 @@ export class SqliteStore implements Store {
       if (!b) return null;
       const k = this.stmts.takeOtpk.get(client_hash) as { key_id: number; public_key: string } | undefined;
       const q = this.stmts.takeKemOtpk.get(client_hash) as
-        | { key_id: number; public_key: string; signature: string }
-        | undefined;
+        { key_id: number; public_key: string; signature: string } | undefined;
       return {
         bundle: b.bundle,
         one_time_prekey: k ? { id: k.key_id, key: k.public_key } : null,
