@@ -11,6 +11,8 @@ import { decodePayload } from './message-payload.js';
 import type { MessagePayload } from './message-payload.js';
 import { unpad } from './padding.js';
 import type { PrekeySet, SignedPrekey } from './prekeys.js';
+import { NO_CONTEXT } from './message-context.js';
+import type { MessageContext } from './message-context.js';
 import { OMECHAT_PROFILE } from './profile.js';
 import type { Profile } from './profile.js';
 import type { VerifiedBundle } from './public-bundle.js';
@@ -84,6 +86,8 @@ export function initiateSession(
   const profile = opts.profile ?? OMECHAT_PROFILE;
   const ek = newX25519();
   const otpk = peer.oneTimePrekeys[0] ?? null;
+  // PQXDH: a one-time ML-KEM prekey when the server served one, else the last-resort one.
+  const pqpk = peer.oneTimeKemPrekey ?? peer.kemPrekey;
   const peerSpk = fromBase64(peer.signedPrekey.publicKey, 32);
   const secrets = initiatorSecrets({
     identitySecret: fromBase64(device.dhSecretKey, 32),
@@ -94,7 +98,7 @@ export function initiateSession(
   });
   let kem: { cipherText: Uint8Array; sharedSecret: Uint8Array };
   try {
-    kem = ml_kem768.encapsulate(fromBase64(peer.kemPrekey.publicKey));
+    kem = ml_kem768.encapsulate(fromBase64(pqpk.publicKey));
   } catch {
     // A signed but malformed ML-KEM key (coefficients out of range) is the peer's fault: typed error.
     throw new CryptoError('bad_key', 'unusable ML-KEM public key');
@@ -105,7 +109,7 @@ export function initiateSession(
     device: me,
     ephemeralKey: toBase64(ek.publicKey),
     signedPrekeyId: peer.signedPrekey.id,
-    kemPrekeyId: peer.kemPrekey.id,
+    kemPrekeyId: pqpk.id,
     oneTimePrekeyId: otpk ? otpk.id : null,
     kemCiphertext: toBase64(kem.cipherText),
   };
@@ -119,23 +123,29 @@ export function initiateSession(
   });
 }
 
-function findSigned(
-  prekeys: PrekeySet,
-  spkId: number,
-  kemId: number,
-): { spk: SignedPrekey; kem: SignedPrekey } {
-  for (const pair of [prekeys, prekeys.previous]) {
-    if (pair && pair.signedPrekey.id === spkId && pair.kemPrekey.id === kemId) {
-      return { spk: pair.signedPrekey, kem: pair.kemPrekey };
-    }
-  }
-  throw new CryptoError('unknown_prekey', 'signed prekeys not found (rotated out?)');
+/** Most handshakes remembered per signed prekey; `maintainPrekeys` rotates before this is reached. */
+export const MAX_SEEN_HANDSHAKES = 10_000;
+
+function findSigned(prekeys: PrekeySet, spkId: number): SignedPrekey {
+  const pairs = prekeys.previous ? [prekeys, prekeys.previous] : [prekeys];
+  const spk = pairs.find((p) => p.signedPrekey.id === spkId)?.signedPrekey;
+  if (!spk) throw new CryptoError('unknown_prekey', 'signed prekey not found (rotated out?)');
+  return spk;
+}
+
+function findKem(prekeys: PrekeySet, kemId: number): { kem: SignedPrekey; oneTimeKem: boolean } {
+  const pairs = prekeys.previous ? [prekeys, prekeys.previous] : [prekeys];
+  const lastResort = pairs.find((p) => p.kemPrekey.id === kemId)?.kemPrekey;
+  if (lastResort) return { kem: lastResort, oneTimeKem: false };
+  const oneTime = prekeys.oneTimeKemPrekeys.find((k) => k.id === kemId);
+  if (!oneTime) throw new CryptoError('unknown_prekey', 'ML-KEM prekey unknown, used or rotated out');
+  return { kem: oneTime, oneTimeKem: true };
 }
 
 /** Result of `acceptSession`. */
 export interface AcceptedSession {
   session: SessionState;
-  /** The prekey set without the consumed one-time prekey: persist it together with the session. */
+  /** The prekey set without the consumed one-time prekeys and with the handshake recorded: persist it with the session. */
   prekeys: PrekeySet;
   /** The decrypted first message. */
   message: MessagePayload;
@@ -145,14 +155,16 @@ export interface AcceptedSession {
 
 /**
  * Completes the handshake from an initial message and decrypts it. Verifies the initiator's device
- * certificate (and `expectedUserKey` if given). Pure: nothing is consumed unless the message opens,
- * and a one-time prekey can be used once only (a replayed initial message is `unknown_prekey`).
+ * certificate (and `expectedUserKey` if given). Pure: nothing is consumed unless the message opens.
+ * A one-time prekey can be used once only (a replay is `unknown_prekey`), and a handshake already
+ * accepted on a signed prekey is `replay` even without one (its ephemeral key is remembered in
+ * `prekeys.seenHandshakes` for as long as the signed prekey lives).
  */
 export function acceptSession(
   device: DeviceKeys,
   prekeys: PrekeySet,
   wire: string | Uint8Array,
-  opts: SessionOptions & { expectedUserKey?: string } = {},
+  opts: SessionOptions & { expectedUserKey?: string; context?: MessageContext } = {},
 ): AcceptedSession {
   const profile = opts.profile ?? OMECHAT_PROFILE;
   const msg = decodeWireMessage(wire);
@@ -162,7 +174,14 @@ export function acceptSession(
     throw new CryptoError('identity_mismatch', 'initiator is not the expected user');
   }
   verifyDevice(init.device);
-  const { spk, kem } = findSigned(prekeys, init.signedPrekeyId, init.kemPrekeyId);
+  const spk = findSigned(prekeys, init.signedPrekeyId);
+  // Checked before any one-time key lookup, so a replay is reported as what it is.
+  const seenKey = String(spk.id);
+  const seen = prekeys.seenHandshakes[seenKey] ?? [];
+  if (seen.includes(init.ephemeralKey)) throw new CryptoError('replay', 'handshake already accepted');
+  if (seen.length >= MAX_SEEN_HANDSHAKES)
+    throw new CryptoError('unknown_prekey', 'signed prekey has accepted its most handshakes');
+  const { kem, oneTimeKem } = findKem(prekeys, init.kemPrekeyId);
   let otpkSecret: Uint8Array | null = null;
   if (init.oneTimePrekeyId !== null) {
     const otpk = prekeys.oneTimePrekeys.find((k) => k.id === init.oneTimePrekeyId);
@@ -186,8 +205,15 @@ export function acceptSession(
     peer: devicePublic(init.device),
     initEphemeral: init.ephemeralKey,
   });
-  const { state, plaintext } = ratchetDecrypt(start, msg);
+  const { state, plaintext } = ratchetDecrypt(start, msg, opts.context ?? NO_CONTEXT);
   const message = decodePayload(unpad(plaintext));
-  const remaining = prekeys.oneTimePrekeys.filter((k) => k.id !== init.oneTimePrekeyId);
-  return { session: state, prekeys: { ...prekeys, oneTimePrekeys: remaining }, message, peer: state.peer };
+  const next: PrekeySet = {
+    ...prekeys,
+    oneTimePrekeys: prekeys.oneTimePrekeys.filter((k) => k.id !== init.oneTimePrekeyId),
+    oneTimeKemPrekeys: oneTimeKem
+      ? prekeys.oneTimeKemPrekeys.filter((k) => k.id !== kem.id)
+      : prekeys.oneTimeKemPrekeys,
+    seenHandshakes: { ...prekeys.seenHandshakes, [seenKey]: [...seen, init.ephemeralKey] },
+  };
+  return { session: state, prekeys: next, message, peer: state.peer };
 }

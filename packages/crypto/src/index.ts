@@ -10,8 +10,9 @@
  * 2. Upload `encodeBundle(publicBundle(device, prekeys))`.
  * 3. To talk to a partner device: `initiateSession(device, verifyBundle(served))`.
  * 4. Receiving: `inspectMessage` -> `acceptSession` (first message) or `decrypt`, then `checkFranking`.
- * 5. Sending: `encryptFor(sessionsByDevice, { body, sender })`.
- * 6. `safetyNumber(...)` to compare identities.
+ * 5. Sending: `encryptFor(sessionsByDevice, { body, sender }, { chat_id, msg_id })`.
+ * 6. Now and then: `maintainPrekeys(device, prekeys, now)` (rotation, deletion after the grace period).
+ * 7. `safetyNumber(...)` to compare identities.
  *
  * @packageDocumentation
  */
@@ -31,8 +32,20 @@ export { identityFromSecret } from './identity-from-secret.js';
 export { generateDevice, devicePublic, verifyDevice } from './device.js';
 export type { DeviceKeys, DevicePublic } from './device.js';
 
-export { generatePrekeys, addOneTimePrekeys, rotateSignedPrekeys, MAX_ONE_TIME_PREKEYS } from './prekeys.js';
-export type { PrekeySet, SignedPrekey, OneTimePrekey } from './prekeys.js';
+export {
+  generatePrekeys,
+  addOneTimePrekeys,
+  addOneTimeKemPrekeys,
+  rotateSignedPrekeys,
+  upgradePrekeySet,
+  MAX_ONE_TIME_PREKEYS,
+  MAX_ONE_TIME_KEM_PREKEYS,
+} from './prekeys.js';
+export type { PrekeySet, PrekeySetV1, SignedPrekey, SignedPrekeyPair, OneTimePrekey } from './prekeys.js';
+export { maintainPrekeys, DEFAULT_PREKEY_ROTATION } from './prekey-rotation.js';
+export type { PrekeyRotationPolicy, PrekeyMaintenance } from './prekey-rotation.js';
+export { NO_CONTEXT } from './message-context.js';
+export type { MessageContext } from './message-context.js';
 
 export {
   publicBundle,
@@ -44,7 +57,7 @@ export {
 } from './public-bundle.js';
 export type { PublicBundle, VerifiedBundle } from './public-bundle.js';
 
-export { initiateSession, acceptSession } from './handshake.js';
+export { initiateSession, acceptSession, MAX_SEEN_HANDSHAKES } from './handshake.js';
 export type { SessionOptions, AcceptedSession } from './handshake.js';
 
 export { encrypt, decrypt, inspectMessage, belongsToSession } from './session-cipher.js';

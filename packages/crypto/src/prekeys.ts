@@ -21,20 +21,46 @@ export interface OneTimePrekey {
   publicKey: string;
 }
 
-/** A device's prekeys (secret). JSON-serialisable; the sdk persists it and uploads `publicBundle`. */
-export interface PrekeySet {
-  v: 1;
+/** A signed X25519 prekey and the last-resort ML-KEM prekey, made and rotated together. */
+export interface SignedPrekeyPair {
   signedPrekey: SignedPrekey;
   kemPrekey: SignedPrekey;
-  /** The pair before the last rotation, so first messages already in flight still open. */
-  previous: { signedPrekey: SignedPrekey; kemPrekey: SignedPrekey } | null;
+}
+
+/**
+ * A device's prekeys (secret). JSON-serialisable; the sdk persists it and uploads `publicBundle`.
+ * Version 2 adds rotation times, one-time ML-KEM prekeys and the handshakes already accepted.
+ */
+export interface PrekeySet extends SignedPrekeyPair {
+  v: 2;
+  /** When the current pair was made (ms since the epoch): rotation is due `rotateEveryMs` later. */
+  createdAt: number;
+  /** The pair before the last rotation, so first messages already in flight still open; deleted `graceMs` after `retiredAt`. */
+  previous: (SignedPrekeyPair & { retiredAt: number }) | null;
   oneTimePrekeys: OneTimePrekey[];
+  /** One-time ML-KEM-768 prekeys (signed, as PQXDH wants); the last-resort `kemPrekey` is used when none is served. */
+  oneTimeKemPrekeys: SignedPrekey[];
+  /**
+   * Handshake ephemeral keys already accepted, by signed prekey id. Kept as long as that prekey can
+   * open handshakes, so a replayed first message (no one-time prekey to consume) is refused.
+   */
+  seenHandshakes: Record<string, string[]>;
   /** Next prekey id to hand out; ids are never reused within a set. */
+  nextId: number;
+}
+
+/** A version 1 set as stored by earlier SDKs (no times, no one-time ML-KEM prekeys). */
+export interface PrekeySetV1 extends SignedPrekeyPair {
+  v: 1;
+  previous: SignedPrekeyPair | null;
+  oneTimePrekeys: OneTimePrekey[];
   nextId: number;
 }
 
 /** Caps what one call creates; a bundle must stay small enough for one request. */
 export const MAX_ONE_TIME_PREKEYS = 1000;
+/** ML-KEM keys are 1184 bytes: fewer of them per call. */
+export const MAX_ONE_TIME_KEM_PREKEYS = 100;
 
 export function signedPrekeyMessage(id: number, publicKey: Uint8Array): Uint8Array {
   return signedMessage('signed prekey', u32Bytes(id), publicKey);
@@ -85,16 +111,62 @@ function newOneTime(count: number, firstId: number): OneTimePrekey[] {
   return out;
 }
 
-/** Creates a device's signed X25519 prekey, signed ML-KEM-768 prekey and `count` one-time prekeys. */
-export function generatePrekeys(device: DeviceKeys, count: number): PrekeySet {
+function newOneTimeKem(device: DeviceKeys, count: number, firstId: number): SignedPrekey[] {
+  if (!Number.isInteger(count) || count < 0 || count > MAX_ONE_TIME_KEM_PREKEYS) {
+    throw new CryptoError('bad_argument', `count must be 0..${MAX_ONE_TIME_KEM_PREKEYS}`);
+  }
+  const signKey = fromBase64(device.signSecretKey, 32);
+  const out: SignedPrekey[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = ml_kem768.keygen();
+    const id = firstId + i;
+    out.push({
+      id,
+      secretKey: toBase64(k.secretKey),
+      publicKey: toBase64(k.publicKey),
+      signature: toBase64(sign(signKey, kemPrekeyMessage(id, k.publicKey))),
+    });
+  }
+  return out;
+}
+
+/**
+ * Creates a device's signed X25519 prekey, last-resort ML-KEM-768 prekey, `count` one-time X25519
+ * prekeys and `kemCount` one-time ML-KEM-768 prekeys. `now` starts the rotation clock.
+ */
+export function generatePrekeys(
+  device: DeviceKeys,
+  count: number,
+  opts: { kemCount?: number; now?: number } = {},
+): PrekeySet {
   const start = randomStartId();
   const pair = newSignedPair(device, start);
+  const kemCount = opts.kemCount ?? 0;
   return {
-    v: 1,
+    v: 2,
     ...pair,
+    createdAt: opts.now ?? Date.now(),
     previous: null,
     oneTimePrekeys: newOneTime(count, start + 2),
-    nextId: start + 2 + count,
+    oneTimeKemPrekeys: newOneTimeKem(device, kemCount, start + 2 + count),
+    seenHandshakes: {},
+    nextId: start + 2 + count + kemCount,
+  };
+}
+
+/** Reads a stored set of either version; a version 1 set starts its rotation clock at `now`. */
+export function upgradePrekeySet(stored: PrekeySet | PrekeySetV1, now: number = Date.now()): PrekeySet {
+  if (stored.v === 2) return stored;
+  return {
+    v: 2,
+    signedPrekey: stored.signedPrekey,
+    kemPrekey: stored.kemPrekey,
+    createdAt: now,
+    previous: stored.previous ? { ...stored.previous, retiredAt: now } : null,
+    oneTimePrekeys: stored.oneTimePrekeys,
+    oneTimeKemPrekeys: [],
+    seenHandshakes: {},
+    nextId: stored.nextId,
   };
 }
 
@@ -108,13 +180,33 @@ export function addOneTimePrekeys(prekeys: PrekeySet, count: number): PrekeySet 
   };
 }
 
-/** Returns a new set with fresh signed prekeys; the old pair is kept as `previous`. */
-export function rotateSignedPrekeys(device: DeviceKeys, prekeys: PrekeySet): PrekeySet {
+/** Returns a new set with `count` more one-time ML-KEM prekeys, signed by the device. */
+export function addOneTimeKemPrekeys(device: DeviceKeys, prekeys: PrekeySet, count: number): PrekeySet {
+  const added = newOneTimeKem(device, count, prekeys.nextId);
+  return {
+    ...prekeys,
+    oneTimeKemPrekeys: [...prekeys.oneTimeKemPrekeys, ...added],
+    nextId: prekeys.nextId + count,
+  };
+}
+
+/**
+ * Returns a new set with a fresh signed pair; the old pair becomes `previous` (retired at `now`) and
+ * the pair before it is deleted, with the handshakes recorded for it.
+ */
+export function rotateSignedPrekeys(
+  device: DeviceKeys,
+  prekeys: PrekeySet,
+  now: number = Date.now(),
+): PrekeySet {
   const pair = newSignedPair(device, prekeys.nextId);
+  const keep = String(prekeys.signedPrekey.id);
   return {
     ...prekeys,
     ...pair,
-    previous: { signedPrekey: prekeys.signedPrekey, kemPrekey: prekeys.kemPrekey },
+    createdAt: now,
+    previous: { signedPrekey: prekeys.signedPrekey, kemPrekey: prekeys.kemPrekey, retiredAt: now },
+    seenHandshakes: prekeys.seenHandshakes[keep] ? { [keep]: prekeys.seenHandshakes[keep] } : {},
     nextId: prekeys.nextId + 2,
   };
 }

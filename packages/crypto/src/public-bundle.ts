@@ -20,6 +20,11 @@ export interface PublicBundle {
   kemPrekey: { id: number; publicKey: string; signature: string };
   /** All unused one-time prekeys on upload; at most one when served to a partner. */
   oneTimePrekeys: { id: number; publicKey: string }[];
+  /**
+   * A one-time ML-KEM prekey served beside the bundle (signed like `kemPrekey`); not part of the
+   * binary encoding: the server stores and serves these separately.
+   */
+  oneTimeKemPrekey?: { id: number; publicKey: string; signature: string } | null;
 }
 
 declare const verifiedBrand: unique symbol;
@@ -96,7 +101,7 @@ export function decodeBundle(input: string | Uint8Array): PublicBundle {
  * Decodes (if needed) and verifies a bundle: the device certificate under the user key, and both
  * prekey signatures under the certified device key. Throws `CryptoError` ('bad_signature',
  * 'invalid_encoding', 'unsupported_version' or 'identity_mismatch') instead of returning anything
- * unverified. Pass `expectedUserKey` when the partner's identity is already known (pinned).
+ * unverified. A served `oneTimeKemPrekey` (object input) is verified too and kept. Pass `expectedUserKey` when the partner's identity is already known (pinned).
  */
 export function verifyBundle(
   input: string | Uint8Array | PublicBundle,
@@ -125,6 +130,18 @@ export function verifyBundle(
   const kem = bundle.kemPrekey;
   if (!verify(signKey, kemPrekeyMessage(kem.id, fromBase64(kem.publicKey)), fromBase64(kem.signature))) {
     throw new CryptoError('bad_signature', 'ML-KEM prekey signature does not verify');
+  }
+  const served = typeof input === 'object' && !(input instanceof Uint8Array) ? input.oneTimeKemPrekey : null;
+  if (served) {
+    let ok = false;
+    try {
+      const key = fromBase64(served.publicKey, KEM_PUBLIC_KEY_LENGTH);
+      ok = verify(signKey, kemPrekeyMessage(served.id, key), fromBase64(served.signature, 64));
+    } catch {
+      throw new CryptoError('invalid_encoding', 'malformed one-time ML-KEM prekey');
+    }
+    if (!ok) throw new CryptoError('bad_signature', 'one-time ML-KEM prekey signature does not verify');
+    return { ...bundle, oneTimeKemPrekey: { ...served } } as VerifiedBundle;
   }
   return bundle as VerifiedBundle;
 }

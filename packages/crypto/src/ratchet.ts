@@ -12,6 +12,8 @@ import type { Profile } from './profile.js';
 import type { SessionState, SkippedKey } from './session-state.js';
 import type { InitHeader, WireMessage } from './wire-message.js';
 import { encodeHeader } from './wire-message.js';
+import { contextAd, NO_CONTEXT } from './message-context.js';
+import type { MessageContext } from './message-context.js';
 
 /** Most message keys one incoming message may make us skip (and derive). */
 export const MAX_SKIP = 1000;
@@ -88,6 +90,7 @@ export function createResponderState(p: {
 export function ratchetEncrypt(
   state: SessionState,
   plaintext: Uint8Array,
+  ctx: MessageContext = NO_CONTEXT,
 ): { state: SessionState; wire: Uint8Array } {
   const profile = profileById(state.profile);
   if (state.send.n >= MAX_COUNTER) throw new CryptoError('bad_argument', 'sending chain exhausted');
@@ -97,7 +100,8 @@ export function ratchetEncrypt(
     pn: state.pn,
     n: state.send.n,
   });
-  const ciphertext = sealBody(profile, messageKey, plaintext, concatBytes(fromBase64(state.ad), headerBytes));
+  const ad = concatBytes(fromBase64(state.ad), headerBytes, contextAd(ctx));
+  const ciphertext = sealBody(profile, messageKey, plaintext, ad);
   return {
     state: { ...state, send: { key: toBase64(nextChainKey), n: state.send.n + 1 } },
     wire: concatBytes(headerBytes, ciphertext),
@@ -160,6 +164,7 @@ function dhRatchet(profile: Profile, w: Working, remote: string): void {
 export function ratchetDecrypt(
   state: SessionState,
   msg: WireMessage,
+  ctx: MessageContext = NO_CONTEXT,
 ): { state: SessionState; plaintext: Uint8Array } {
   const profile = profileById(state.profile);
   if (msg.init) {
@@ -168,7 +173,7 @@ export function ratchetDecrypt(
       throw new CryptoError('session_mismatch', 'message belongs to a different session');
     }
   }
-  const ad = concatBytes(fromBase64(state.ad), msg.headerBytes);
+  const ad = concatBytes(fromBase64(state.ad), msg.headerBytes, contextAd(ctx));
   const { ratchetKey, n, pn } = msg.header;
   const done = (w: Working | null, plaintext: Uint8Array, skipped?: SkippedKey[]) => ({
     state: {

@@ -7,25 +7,33 @@ import type { SessionState } from './session-state.js';
 import { toBase64 } from './base64.js';
 import { decodeWireMessage } from './wire-message.js';
 import type { DevicePublic } from './device.js';
+import { NO_CONTEXT } from './message-context.js';
+import type { MessageContext } from './message-context.js';
 
-/** Encrypts one payload on one session. Returns the new state and the wire message (base64). */
+/**
+ * Encrypts one payload on one session, bound to the envelope's `ctx` (chat id, msg id). Returns the
+ * new state and the wire message (base64).
+ */
 export function encrypt(
   session: SessionState,
   payload: MessagePayload,
+  ctx: MessageContext = NO_CONTEXT,
 ): { session: SessionState; ciphertext: string } {
-  const { state, wire } = ratchetEncrypt(session, pad(encodePayload(payload)));
+  const { state, wire } = ratchetEncrypt(session, pad(encodePayload(payload)), ctx);
   return { session: state, ciphertext: toBase64(wire) };
 }
 
 /**
  * Decrypts a wire message on an existing session. Pure: on failure it throws `CryptoError` and the
- * input state stays valid; persist the returned state only. Then call `checkFranking`.
+ * input state stays valid; persist the returned state only. Then call `checkFranking`. A `ctx`
+ * other than the sender's (a relabelled envelope) is `decrypt_failed`.
  */
 export function decrypt(
   session: SessionState,
   ciphertext: string | Uint8Array,
+  ctx: MessageContext = NO_CONTEXT,
 ): { session: SessionState; message: MessagePayload } {
-  const { state, plaintext } = ratchetDecrypt(session, decodeWireMessage(ciphertext));
+  const { state, plaintext } = ratchetDecrypt(session, decodeWireMessage(ciphertext), ctx);
   return { session: state, message: decodePayload(unpad(plaintext)) };
 }
 

@@ -153,8 +153,10 @@ describe('sessions', () => {
     expect(ok.message.body).toBe('hi');
     expect(ok.peer.userKey).toBe(ua.identity.publicKey);
     expect(ok.prekeys.oneTimePrekeys.length).toBe(ub.prekeys.oneTimePrekeys.length - 1);
-    // The one-time prekey is gone: a replayed initial message cannot start a second session.
-    expect(() => acceptSession(ub.device, ok.prekeys, m)).toThrow(code('unknown_prekey'));
+    // The handshake is remembered (and the one-time prekey gone): a replay cannot start a second session.
+    expect(() => acceptSession(ub.device, ok.prekeys, m)).toThrow(code('replay'));
+    const forgotten = { ...ok.prekeys, seenHandshakes: {} };
+    expect(() => acceptSession(ub.device, forgotten, m)).toThrow(code('unknown_prekey'));
   });
 
   test('an initial message for a rotated-out signed prekey is unknown_prekey', () => {

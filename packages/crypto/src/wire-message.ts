@@ -4,8 +4,12 @@ import { ByteWriter } from './byte-writer.js';
 import { CryptoError } from './crypto-error.js';
 import type { DevicePublic } from './device.js';
 
-/** Version byte of the binary message encoding. */
-export const WIRE_VERSION = 1;
+/**
+ * Version byte of the binary message encoding. 2: the XChaCha20-Poly1305 body carries a random
+ * 24-byte nonce and the associated data binds the envelope's chat id and msg id (version 1 derived
+ * the nonce from the message key and bound neither; it is refused).
+ */
+export const WIRE_VERSION = 2;
 const TYPE_MESSAGE = 1;
 const TYPE_INITIAL = 2;
 const KEM_CIPHERTEXT_LENGTH = 1088;

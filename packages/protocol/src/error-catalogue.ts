@@ -71,6 +71,10 @@ export const ERROR_CATALOGUE = {
   INVALID_FRAME: { status: 400, message: 'The frame is not valid.' },
   FRAME_TOO_LARGE: { status: 413, message: 'The frame is too large.' },
   SLOW_CONSUMER: { status: 503, message: 'The connection could not keep up and was closed.' },
+  INVALID_SERVER_FRAME: {
+    status: 502,
+    message: 'The server sent something this app does not accept; it was ignored.',
+  },
   // Server
   SERVICE_BUSY: { status: 503, message: 'The server is busy. Try again shortly.' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time.' },

@@ -14,3 +14,4 @@ export * from './report-reasons.js';
 export * from './moderation-schemas.js';
 export * from './admin-schemas.js';
 export * from './http-response-schemas.js';
+export * from './server-frames.js';

@@ -27,6 +27,8 @@ export const MAX_ENVELOPES_PER_MESSAGE = 32;
 export const MAX_CIPHERTEXT_B64 = 96 * 1024;
 export const MAX_BUNDLE_B64 = 16 * 1024;
 export const MAX_ONE_TIME_PREKEYS_PER_UPLOAD = 200;
+/** ML-KEM-768 keys are 1184 bytes, so fewer per upload (50 keep a frame under 100 KiB). */
+export const MAX_ONE_TIME_KEM_PREKEYS_PER_UPLOAD = 50;
 
 // ---- client -> server ----
 export const AuthFrameSchema = z.strictObject({
@@ -45,12 +47,24 @@ export const OneTimePrekeySchema = z.strictObject({
   key: Base64(256),
 });
 
+/** A one-time ML-KEM-768 prekey (PQXDH): public key and the device's signature over (id, key). */
+export const OneTimeKemPrekeySchema = z.strictObject({
+  id: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31),
+  key: Base64(1600),
+  signature: Base64(100),
+});
+
 export const PrekeysUploadFrameSchema = z.strictObject({
   type: z.literal('prekeys.upload'),
   ref: Ref,
   /** The device's signed public bundle (opaque to the server; clients verify its signatures). */
   bundle: Base64(MAX_BUNDLE_B64).optional(),
   one_time_prekeys: z.array(OneTimePrekeySchema).max(MAX_ONE_TIME_PREKEYS_PER_UPLOAD).default([]),
+  one_time_kem_prekeys: z.array(OneTimeKemPrekeySchema).max(MAX_ONE_TIME_KEM_PREKEYS_PER_UPLOAD).default([]),
 });
 
 export const BundlesFetchFrameSchema = z.strictObject({
@@ -188,6 +202,8 @@ export interface DeviceBundle {
   client_hash: string;
   bundle: string;
   one_time_prekey: { id: number; key: string } | null;
+  /** A one-time ML-KEM prekey handed out once (absent from servers that predate them). */
+  one_time_kem_prekey?: { id: number; key: string; signature: string } | null;
 }
 
 /** An envelope as delivered: the server adds who sent it (from the authenticated connection), when, and `rf`. */
@@ -206,8 +222,8 @@ export interface DeliveredEnvelope {
 
 export type ServerFrame =
   | { type: 'auth.ok'; ref?: string; user_hash: string; client_hash: string; server_time: number }
-  | { type: 'prekeys.ok'; ref?: string; one_time_prekeys: number }
-  | { type: 'prekeys.low'; one_time_prekeys: number }
+  | { type: 'prekeys.ok'; ref?: string; one_time_prekeys: number; one_time_kem_prekeys?: number }
+  | { type: 'prekeys.low'; one_time_prekeys: number; one_time_kem_prekeys?: number }
   | { type: 'bundles'; ref?: string; user_hash: string; devices: DeviceBundle[] }
   | {
       type: 'message.ack';

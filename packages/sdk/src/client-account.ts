@@ -4,7 +4,9 @@ import {
   identityFromSecret,
   type DeviceKeys,
   type Identity,
+  type PrekeyRotationPolicy,
 } from '@omechat/crypto';
+import { ONE_TIME_KEM_PREKEYS } from './prekey-publisher.js';
 import { OmeChatError } from '@omechat/protocol';
 import type { ClientCredentials } from './client-credentials.js';
 import type { ClientEventSink } from './client-event-sink.js';
@@ -21,6 +23,10 @@ export interface SignInOptions {
   label?: string;
   WebSocketImpl?: WebSocketConstructor;
   fetchImpl?: typeof fetch;
+  /** Milliseconds since the epoch; defaults to `Date.now` (tests pass a fake clock). */
+  clock?: () => number;
+  /** Overrides of the signed prekey rotation (default: weekly, previous pair kept 7 days). */
+  prekeyRotation?: Partial<PrekeyRotationPolicy>;
 }
 
 export interface RestoreOptions {
@@ -28,6 +34,8 @@ export interface RestoreOptions {
   keyStore: KeyStore;
   WebSocketImpl?: WebSocketConstructor;
   fetchImpl?: typeof fetch;
+  clock?: () => number;
+  prekeyRotation?: Partial<PrekeyRotationPolicy>;
 }
 
 /** What this device keeps about its account (never the account secret). */
@@ -78,7 +86,10 @@ export class ClientAccount {
     const info = await http.getAccount(creds);
     const identity = identityFromSecret(o.secret, creds.user_hash);
     const device = generateDevice(identity);
-    const prekeys = generatePrekeys(device, ONE_TIME_PREKEYS);
+    const prekeys = generatePrekeys(device, ONE_TIME_PREKEYS, {
+      kemCount: ONE_TIME_KEM_PREKEYS,
+      now: (o.clock ?? Date.now)(),
+    });
     const account: AccountRecord = { ...creds, username: info.username, age: info.age };
     await o.keyStore.clear();
     await o.keyStore.write([

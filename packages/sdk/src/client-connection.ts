@@ -12,6 +12,8 @@ export interface ClientConnectionEvents {
   frame: ServerFrame;
   /** The server refused this client's token: the connection stopped for good. */
   unauthenticated: void;
+  /** A server frame failed the protocol schemas and was dropped. */
+  invalid: OmeChatError;
 }
 
 /** What the other modules need of the connection: requests, fire-and-forget frames, batched acks. */
@@ -38,6 +40,8 @@ const ACK_DELAY_MS = 20;
  */
 export class ClientConnection extends TypedEmitter<ClientConnectionEvents> implements ClientRequester {
   private ws: WsConnection | null = null;
+  /** Another tab or process of this same client connected: this one waits until it needs the server. */
+  private replaced = false;
   private stateValue: ConnectionState = 'offline';
   private pendingAcks: string[] = [];
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
@@ -62,7 +66,8 @@ export class ClientConnection extends TypedEmitter<ClientConnectionEvents> imple
 
   /** Connects (and from then on reconnects by itself) and resolves once authenticated. */
   async connect(): Promise<void> {
-    if (this.ws) return;
+    if (this.ws && !this.replaced) return;
+    this.replaced = false;
     const url = this.opts.baseUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/api/v1/ws';
     const ws = new WsConnection({
       url,
@@ -78,6 +83,15 @@ export class ClientConnection extends TypedEmitter<ClientConnectionEvents> imple
     ws.on('reconnecting', () => this.setState('connecting'));
     ws.on('close', () => this.setState(this.ws ? 'connecting' : 'offline'));
     ws.on('unauthenticated', () => this.emit('unauthenticated', undefined));
+    // The server keeps one connection per client. When another tab of this browser (same stored
+    // client) connects, this one is closed; it takes the connection back only when it next needs
+    // the server (see `requestAny`), so two open tabs never fight over it in a loop.
+    ws.on('replaced', () => {
+      if (this.ws !== ws) return;
+      this.replaced = true;
+      this.setState('offline');
+    });
+    ws.on('invalid', (e) => this.emit('invalid', e));
     ws.on('frame', (f: ServerFrame) => this.emit('frame', f));
     await ws.connect();
   }
@@ -96,17 +110,18 @@ export class ClientConnection extends TypedEmitter<ClientConnectionEvents> imple
   ): Promise<Extract<ServerFrame, { type: T }>> {
     return this.requestAny(frame).then((reply) => {
       if (reply.type !== expect) {
-        throw new OmeChatError('INTERNAL', { message: `Unexpected reply ${reply.type} to ${frame.type}` });
+        throw new OmeChatError('INVALID_SERVER_FRAME', {
+          message: `Unexpected reply ${reply.type} to ${frame.type}`,
+        });
       }
       return reply as Extract<ServerFrame, { type: T }>;
     });
   }
 
-  requestAny(frame: WsRequestFrame): Promise<ServerFrame> {
-    if (!this.ws)
-      return Promise.reject(
-        new OmeChatError('SERVICE_BUSY', { message: 'Not connected; call connect() first.' }),
-      );
+  async requestAny(frame: WsRequestFrame): Promise<ServerFrame> {
+    if (!this.ws) throw new OmeChatError('SERVICE_BUSY', { message: 'Not connected; call connect() first.' });
+    // This tab needs the server again after another one took the connection: take it back.
+    if (this.replaced) await this.connect();
     return this.ws.request(frame);
   }
 

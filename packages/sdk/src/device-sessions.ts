@@ -10,6 +10,7 @@ import {
   inspectMessage,
   verifyBundle,
   type DeviceKeys,
+  type MessageContext,
   type MessagePayload,
   type PrekeySet,
   type SessionState,
@@ -61,9 +62,13 @@ export class DeviceSessions {
     for (const d of devices) {
       try {
         const decoded = decodeBundle(d.bundle);
-        const served = d.one_time_prekey
+        const base = d.one_time_prekey
           ? { ...decoded, oneTimePrekeys: [{ id: d.one_time_prekey.id, publicKey: d.one_time_prekey.key }] }
           : bundleWithOneTimePrekey(decoded, null);
+        const pq = d.one_time_kem_prekey;
+        const served = pq
+          ? { ...base, oneTimeKemPrekey: { id: pq.id, publicKey: pq.key, signature: pq.signature } }
+          : base;
         const verified = verifyBundle(served, userKey ? { expectedUserKey: userKey } : {});
         userKey ??= verified.device.userKey;
         const session = initiateSession(this.device, verified);
@@ -82,15 +87,19 @@ export class DeviceSessions {
     return { ops, sessions, userKey, rejected };
   }
 
-  /** Encrypts one body for several devices; returns wire ciphertexts and the ops for the new states. */
+  /**
+   * Encrypts one body for several devices, bound to the envelope's chat id and msg id; returns wire
+   * ciphertexts and the ops for the new states.
+   */
   encrypt(
     current: Map<string, { owner: string; record: DeviceSessionRecord }>,
     body: string,
     sender: string,
+    ctx: MessageContext,
   ): { cf: string; ciphertexts: Record<string, string>; ops: KeyStoreOp[] } {
     const input: Record<string, SessionState> = {};
     for (const [client, { record }] of current) input[client] = record.list[0]!;
-    const out = encryptFor(input, { body, sender });
+    const out = encryptFor(input, { body, sender }, ctx);
     const ops: KeyStoreOp[] = [];
     for (const [client, { owner, record }] of current) {
       ops.push({
@@ -102,9 +111,12 @@ export class DeviceSessions {
   }
 
   /**
-   * Decrypts one envelope from `from_client`: tries the device's sessions, newest first, and
-   * accepts a new session for a first message none of them owns. Throws CryptoError when nothing
-   * opens it. Returns the payload, the peer's user key, and the ops to persist.
+   * Decrypts one envelope from `from_client` (its chat id and msg id are `ctx`): tries the device's
+   * sessions, newest first, and accepts a new session for a first message none of them owns. A
+   * first message whose handshake was accepted before (a replay, even after its session was
+   * dropped or when no one-time prekey was used) is refused by `acceptSession` with `replay`, so it
+   * never makes a second session. Throws CryptoError when nothing opens it. Returns the payload,
+   * the peer's user key, and the ops to persist.
    */
   async decrypt(
     from_user: string,
@@ -112,6 +124,7 @@ export class DeviceSessions {
     ciphertext: string,
     prekeys: PrekeySet,
     expectedUserKey: string | undefined,
+    ctx: MessageContext,
   ): Promise<{
     message: MessagePayload;
     userKey: string | undefined;
@@ -127,7 +140,7 @@ export class DeviceSessions {
       const s = record.list[i]!;
       if (!belongsToSession(s, info)) continue;
       try {
-        const r = decrypt(s, ciphertext);
+        const r = decrypt(s, ciphertext, ctx);
         const list = [r.session, ...record.list.filter((_, j) => j !== i)];
         return {
           message: r.message,
@@ -141,12 +154,13 @@ export class DeviceSessions {
       }
     }
     if (!info.initial) throw lastError;
-    const accepted = acceptSession(
-      this.device,
-      prekeys,
-      ciphertext,
-      expectedUserKey ? { expectedUserKey } : {},
-    );
+    // The initial header of a session we already hold, which failed to open above (tampered,
+    // relabelled or replayed): never accept it as a new session.
+    if (record.list.some((s) => belongsToSession(s, info))) throw lastError;
+    const accepted = acceptSession(this.device, prekeys, ciphertext, {
+      context: ctx,
+      ...(expectedUserKey ? { expectedUserKey } : {}),
+    });
     const list = [accepted.session, ...record.list].slice(0, MAX_SESSIONS_PER_DEVICE);
     return {
       message: accepted.message,

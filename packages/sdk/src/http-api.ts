@@ -125,7 +125,8 @@ export class HttpApi {
     if (!opts.schema) return undefined as T;
     const parsed = opts.schema.safeParse(json);
     if (!parsed.success) {
-      throw new OmeChatError('INTERNAL', {
+      // The server is untrusted input: a response off the schema is refused, never used.
+      throw new OmeChatError('INVALID_SERVER_FRAME', {
         message: 'The server sent a response this SDK does not understand.',
       });
     }

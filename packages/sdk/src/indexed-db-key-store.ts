@@ -26,6 +26,11 @@ export class IndexedDbKeyStore implements KeyStore {
 
   constructor(readonly dbName = 'omechat-key-store') {}
 
+  /** Every tab of this origin that opens the same database shares this lock (see `WriteQueue`). */
+  get lockName(): string {
+    return `omechat-key-store:${this.dbName}`;
+  }
+
   /** Deletes the whole database, encryption key included (for example at account deletion). */
   static deleteDatabase(dbName: string): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -7,6 +7,11 @@ export type KeyStoreOp = { key: string; value: unknown } | { key: string; delete
  * Implementations: `MemoryKeyStore`, `IndexedDbKeyStore` (browser), `FileKeyStore` (Node, `/node`).
  */
 export interface KeyStore {
+  /**
+   * Names the storage shared by every client that opens it (two tabs on one IndexedDB database):
+   * their state changes are serialised under a lock of this name. Absent: private to this instance.
+   */
+  readonly lockName?: string;
   get<T>(key: string): Promise<T | undefined>;
   /** Applies all ops atomically, in order: after a crash either all or none are visible. */
   write(ops: KeyStoreOp[]): Promise<void>;

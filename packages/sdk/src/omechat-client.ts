@@ -14,12 +14,17 @@ import type { KeyStore } from './key-store.js';
 import { LocalChats } from './local-chats.js';
 import { Outbox } from './outbox.js';
 import { PeerSessions } from './peer-sessions.js';
+import { PrekeyPublisher } from './prekey-publisher.js';
 import type { ChatMessage, ChatSummary, ClientEvents, ConnectionState, SafetyNumber } from './sdk-types.js';
 import { TypedEmitter } from './typed-emitter.js';
-import type { WebSocketConstructor } from './ws-connection.js';
 import { WriteQueue } from './write-queue.js';
 
 export type { SignInOptions, RestoreOptions };
+
+/** How often a connected client checks whether its signed prekeys are due for rotation. */
+const PREKEY_MAINTENANCE_MS = 3_600_000;
+
+type ClientOptions = Pick<SignInOptions, 'WebSocketImpl' | 'fetchImpl' | 'clock' | 'prekeyRotation'>;
 
 /**
  * The OmeChat client: one per signed-in device, in the browser or in Node. It keeps keys, sessions
@@ -37,15 +42,18 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   private readonly chats: LocalChats;
   private readonly outbox: Outbox;
   private readonly matching: ClientMatching;
+  private readonly prekeys: PrekeyPublisher;
+  private maintenanceTimer: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
     baseUrl: string,
     private readonly store: KeyStore,
     private readonly keys: AccountKeys,
-    opts: { WebSocketImpl?: WebSocketConstructor; fetchImpl?: typeof fetch },
+    opts: ClientOptions,
   ) {
     super();
-    const queue = new WriteQueue();
+    const now = opts.clock ?? Date.now;
+    const queue = new WriteQueue(store.lockName);
     const { user_hash, client_hash, access_token } = keys.account;
     const connection = (this.connection = new ClientConnection({
       baseUrl,
@@ -68,6 +76,15 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
       device: keys.device,
       user_hash,
       client_hash,
+      now,
+    });
+    this.prekeys = new PrekeyPublisher({
+      store,
+      queue,
+      connection,
+      device: keys.device,
+      now,
+      ...(opts.prekeyRotation ? { rotation: opts.prekeyRotation } : {}),
     });
     this.chats = new LocalChats({ store, queue, connection, opener: this.sessions, events: this, user_hash });
     this.outbox = new Outbox({
@@ -84,6 +101,8 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
     connection.on('open', () => runInBackground(this, this.afterOpen()));
     connection.on('unauthenticated', () => void this.account.forget('revoked'));
     connection.on('frame', (f) => this.onFrame(f));
+    // A frame that failed the protocol schemas was dropped: tell the app, change nothing.
+    connection.on('invalid', (e) => this.emit('error', { code: e.code, message: e.message }));
   }
 
   // ---- accounts -------------------------------------------------------------------------------
@@ -145,18 +164,37 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
     return this.connection.connect();
   }
   close(): void {
+    clearInterval(this.maintenanceTimer);
+    this.maintenanceTimer = undefined;
     this.connection.close();
   }
 
   /** Once authenticated (again): keys published, chats in sync, back in the queue, outbox resent. */
   private async afterOpen(): Promise<void> {
-    await this.sessions.uploadPrekeysIfNeeded();
+    if (!this.maintenanceTimer) {
+      // Prekey rotation is due weekly; a client online for days must not miss it.
+      this.maintenanceTimer = setInterval(
+        () => runInBackground(this, this.prekeys.publish()),
+        PREKEY_MAINTENANCE_MS,
+      );
+      (this.maintenanceTimer as { unref?: () => void }).unref?.();
+    }
+    await this.prekeys.publish();
     await this.chats.sync();
     await this.matching.rejoin();
     await this.outbox.resume();
   }
 
   private onFrame(f: ServerFrame): void {
+    try {
+      this.route(f);
+    } catch (e) {
+      // Never let one frame's handling throw into the socket handler.
+      reportError(this, e);
+    }
+  }
+
+  private route(f: ServerFrame): void {
     const background = (p: Promise<unknown>) => runInBackground(this, p);
     switch (f.type) {
       case 'envelope':
@@ -176,7 +214,7 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
       case 'presence':
         return this.emit('presence', { chat_id: f.chat_id, online: f.online });
       case 'prekeys.low':
-        return background(this.sessions.refillPrekeys());
+        return background(this.prekeys.refill(f));
       case 'invite.received':
         return this.emit('invite.received', { invitation_id: f.invitation_id, from: f.from });
       case 'invite.declined':

@@ -121,6 +121,11 @@ export class Outbox {
     const partner = chat.partner.user_hash;
     await sessions.ensure(partner);
     return this.deps.queue.run(async () => {
+      // Another tab of this browser may have encrypted (or even sent) this entry meanwhile: the
+      // stored entry wins, so one message is never encrypted twice.
+      const current = await this.deps.store.get<OutboxRecord>(outboxKey(o.msg_id));
+      if (!current) return null;
+      if (current.frame) return current as ReadyOutbox;
       const targets = await sessions.targets(partner);
       if (![...targets.values()].some((t) => t.owner === partner)) {
         // The partner has no device with keys yet (it may still be uploading them): retried below.
@@ -128,7 +133,7 @@ export class Outbox {
           message: "The partner's device has no keys yet; the message will be retried.",
         });
       }
-      const enc = sessions.encrypt(targets, m.text);
+      const enc = sessions.encrypt(targets, m.text, { chat_id: o.chat_id, msg_id: o.msg_id });
       const ready: ReadyOutbox = {
         ...o,
         frame: {
@@ -173,7 +178,7 @@ export class Outbox {
     return this.deps.queue.run(async () => {
       const { targets, ops } = await sessions.resync(partner, served);
       const m = await this.deps.chats.message(o.chat_id, o.msg_id);
-      const enc = sessions.encrypt(targets, m?.text ?? '');
+      const enc = sessions.encrypt(targets, m?.text ?? '', { chat_id: o.chat_id, msg_id: o.msg_id });
       const next: ReadyOutbox = {
         chat_id: o.chat_id,
         msg_id: o.msg_id,
@@ -217,7 +222,7 @@ export class Outbox {
       const targets = await sessions.targets(chat.partner.user_hash);
       for (const c of [...targets.keys()]) if (!missing.includes(c)) targets.delete(c);
       if (targets.size === 0) return null;
-      const enc = sessions.encrypt(targets, m.text);
+      const enc = sessions.encrypt(targets, m.text, { chat_id: o.chat_id, msg_id: o.msg_id });
       await this.deps.store.write(enc.ops);
       return { ...o.frame, cf: enc.cf, envelopes: enc.envelopes };
     });

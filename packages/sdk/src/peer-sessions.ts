@@ -1,15 +1,11 @@
 import {
-  addOneTimePrekeys,
-  bundleWithOneTimePrekey,
   checkFranking,
   CryptoError,
-  encodeBundle,
   formatSafetyNumber,
-  publicBundle,
   safetyNumber,
   type DeviceKeys,
   type Identity,
-  type PrekeySet,
+  type MessageContext,
 } from '@omechat/crypto';
 import { OmeChatError, type DeliveredEnvelope, type DeviceBundle } from '@omechat/protocol';
 import type { ClientEventSink } from './client-event-sink.js';
@@ -19,6 +15,7 @@ import type { KeyStore, KeyStoreOp } from './key-store.js';
 import { decodeTextBody, encodeTextBody } from './message-body.js';
 import type { SafetyNumber } from './sdk-types.js';
 import type { WriteQueue } from './write-queue.js';
+import { loadPrekeys } from './prekey-publisher.js';
 
 /** The newest session of each remote device a message goes to, by client_hash. */
 export type SessionTargets = Map<string, { owner: string; record: DeviceSessionRecord }>;
@@ -50,17 +47,16 @@ export interface PeerSessionsDeps {
   device: DeviceKeys;
   user_hash: string;
   client_hash: string;
+  /** Milliseconds since the epoch. */
+  now: () => number;
 }
 
-const PREKEYS_UPLOADED_KEY = 'prekeys_uploaded';
-const ONE_TIME_PREKEYS_KEY = 'prekeys';
 const OWN_DEVICES_CHECKED_KEY = 'own_devices_checked';
-const PREKEY_REFILL = 50;
 const peerKeyKey = (user_hash: string) => `peerkey:${user_hash}`;
 
 /**
- * This device's end-to-end sessions with the partner's devices and this user's other devices:
- * publishes its prekeys, opens sessions from served bundles (pinning each peer's user key on first
+ * This device's end-to-end sessions with the partner's devices and this user's other devices
+ * (its own prekeys are published by `PrekeyPublisher`): opens sessions from served bundles (pinning each peer's user key on first
  * use), encrypts and decrypts. Methods documented "inside the queue" must be called from a
  * `WriteQueue` job; they return store ops instead of writing, so the caller commits them together
  * with the message they belong to.
@@ -70,39 +66,6 @@ export class PeerSessions {
 
   constructor(private readonly deps: PeerSessionsDeps) {
     this.sessions = new DeviceSessions(deps.store, deps.device);
-  }
-
-  /** Uploads the signed bundle and the one-time prekeys made at sign-in, unless done already. */
-  async uploadPrekeysIfNeeded(): Promise<void> {
-    const { store, connection } = this.deps;
-    if (await store.get<boolean>(PREKEYS_UPLOADED_KEY)) return;
-    const prekeys = (await store.get<PrekeySet>(ONE_TIME_PREKEYS_KEY))!;
-    const bundle = encodeBundle(bundleWithOneTimePrekey(publicBundle(this.deps.device, prekeys), null));
-    await connection.request(
-      {
-        type: 'prekeys.upload',
-        bundle,
-        one_time_prekeys: prekeys.oneTimePrekeys.map((k) => ({ id: k.id, key: k.publicKey })),
-      },
-      'prekeys.ok',
-    );
-    await store.write([{ key: PREKEYS_UPLOADED_KEY, value: true }]);
-  }
-
-  /** The server ran low on this device's one-time prekeys: make and upload more. */
-  async refillPrekeys(): Promise<void> {
-    const { store, connection } = this.deps;
-    await this.deps.queue.run(async () => {
-      const before = (await store.get<PrekeySet>(ONE_TIME_PREKEYS_KEY))!;
-      const after = addOneTimePrekeys(before, PREKEY_REFILL);
-      const known = new Set(before.oneTimePrekeys.map((k: { id: number }) => k.id));
-      const fresh = after.oneTimePrekeys.filter((k: { id: number }) => !known.has(k.id));
-      await store.write([{ key: ONE_TIME_PREKEYS_KEY, value: after }]);
-      await connection.request(
-        { type: 'prekeys.upload', one_time_prekeys: fresh.map((k) => ({ id: k.id, key: k.publicKey })) },
-        'prekeys.ok',
-      );
-    });
   }
 
   /**
@@ -118,6 +81,8 @@ export class PeerSessions {
       if (user === user_hash && !refresh && (await store.get<boolean>(OWN_DEVICES_CHECKED_KEY))) continue;
       const reply = await this.deps.connection.request({ type: 'bundles.fetch', user_hash: user }, 'bundles');
       await this.deps.queue.run(async () => {
+        // Another tab (or an earlier call) may have opened sessions with this user meanwhile.
+        if (!refresh && [...(await this.targets(partner)).values()].some((v) => v.owner === user)) return;
         const devices = reply.devices.filter((d) => (refresh ? !known.has(d.client_hash) : true));
         const existing = new Map<string, DeviceSessionRecord | undefined>();
         for (const d of devices) existing.set(d.client_hash, await this.sessions.get(d.client_hash));
@@ -150,9 +115,12 @@ export class PeerSessions {
     return out;
   }
 
-  /** Encrypts one text for the targets (inside the queue: the ops advance their ratchets). */
-  encrypt(targets: SessionTargets, text: string): EncryptedText {
-    const enc = this.sessions.encrypt(targets, encodeTextBody(text), this.deps.user_hash);
+  /**
+   * Encrypts one text for the targets, bound to its chat id and msg id (inside the queue: the ops
+   * advance their ratchets).
+   */
+  encrypt(targets: SessionTargets, text: string, ctx: MessageContext): EncryptedText {
+    const enc = this.sessions.encrypt(targets, encodeTextBody(text), this.deps.user_hash, ctx);
     return {
       cf: enc.cf,
       envelopes: Object.entries(enc.ciphertexts).map(([to_client, ciphertext]) => ({
@@ -202,11 +170,19 @@ export class PeerSessions {
   /** Inside the queue: decrypts an envelope and checks its franking tag. */
   async open(env: DeliveredEnvelope): Promise<OpenedEnvelope> {
     const fromMe = env.from_user === this.deps.user_hash;
-    const prekeys = (await this.deps.store.get<PrekeySet>(ONE_TIME_PREKEYS_KEY))!;
+    const prekeys = await loadPrekeys(this.deps.store, this.deps.now());
     const pinned = await this.pinnedKey(env.from_user);
+    const ctx = { chat_id: env.chat_id, msg_id: env.msg_id };
     let opened;
     try {
-      opened = await this.sessions.decrypt(env.from_user, env.from_client, env.ciphertext, prekeys, pinned);
+      opened = await this.sessions.decrypt(
+        env.from_user,
+        env.from_client,
+        env.ciphertext,
+        prekeys,
+        pinned,
+        ctx,
+      );
       checkFranking(opened.message, { cf: env.cf, sender: env.from_user });
     } catch (e) {
       if (!(e instanceof CryptoError)) throw e;

@@ -1,4 +1,11 @@
-import type { OmeChatError, ServerFrame, ServerFrameOf, ServerFrameType } from '@omechat/protocol';
+import {
+  OmeChatError,
+  MAX_SERVER_FRAME_CHARS,
+  readServerFrame,
+  type ServerFrame,
+  type ServerFrameOf,
+  type ServerFrameType,
+} from '@omechat/protocol';
 import { TypedEmitter } from './typed-emitter.js';
 import { toOmeChatError } from './to-omechat-error.js';
 import { transportError } from './transport-error.js';
@@ -57,6 +64,8 @@ export type WsConnectionEvents = { [K in ServerFrameType]: ServerFrameOf<K> } & 
   unauthenticated: OmeChatError;
   /** Another connection of this same client took over (ALREADY_AUTHENTICATED): this one stopped. */
   replaced: OmeChatError;
+  /** A frame failed the protocol schemas and was dropped (`INVALID_SERVER_FRAME`); nothing else changed. */
+  invalid: OmeChatError;
 };
 
 interface PendingRequest {
@@ -219,16 +228,13 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
   }
 
   private onMessage(data: unknown): void {
-    if (typeof data !== 'string') return;
-    let frame: unknown;
-    try {
-      frame = JSON.parse(data);
-    } catch {
+    // The server is untrusted input: every frame is checked against the protocol schemas first.
+    const read = readServerFrame(data);
+    if (!read.frame) {
+      this.dropInvalid(data, read.problem);
       return;
     }
-    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return;
-    if (typeof (frame as { type?: unknown }).type !== 'string') return;
-    const f = frame as ServerFrame;
+    const f = read.frame as ServerFrame;
     const ref = 'ref' in f && typeof f.ref === 'string' ? f.ref : undefined;
 
     if (!this.authed) {
@@ -250,6 +256,24 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
       return;
     }
     this.emitFrame(f);
+  }
+
+  /**
+   * Drops a frame that failed the schemas. A request whose `ref` it carries fails at once with
+   * INVALID_SERVER_FRAME (instead of waiting for its timeout); nothing else is touched.
+   */
+  private dropInvalid(data: unknown, problem: string): void {
+    const err = new OmeChatError('INVALID_SERVER_FRAME', {
+      message: `The server sent a frame this app does not accept (${problem}); it was ignored.`,
+    });
+    const ref = typeof data === 'string' ? frameRefOf(data) : undefined;
+    const req = ref !== undefined && ref !== AUTH_REF ? this.pending.get(ref) : undefined;
+    if (req && ref !== undefined) {
+      this.pending.delete(ref);
+      clearTimeout(req.timer);
+      req.reject(err);
+    }
+    this.emit('invalid', err);
   }
 
   private emitFrame(f: ServerFrame): void {
@@ -371,5 +395,16 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
     if (wasOpen) this.emit('close', { ...closed, willReconnect: false });
     this.setState('closed');
     if (event) this.emit(event, err);
+  }
+}
+
+/** The `ref` of an unparsable server frame, when it has one of ours. */
+function frameRefOf(raw: string): string | undefined {
+  if (raw.length > MAX_SERVER_FRAME_CHARS) return undefined;
+  try {
+    const r = (JSON.parse(raw) as { ref?: unknown } | null)?.ref;
+    return typeof r === 'string' && r.startsWith(REF_PREFIX) ? r : undefined;
+  } catch {
+    return undefined;
   }
 }

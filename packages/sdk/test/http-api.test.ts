@@ -162,7 +162,7 @@ describe('HttpApi transport failures', () => {
     expect(e2.retryAfterSeconds).toBe(12);
   });
 
-  it('a gateway error page is SERVICE_BUSY; an unknown code or a malformed success is INTERNAL', async () => {
+  it('a gateway error page is SERVICE_BUSY; an unknown code is INTERNAL; a malformed success is INVALID_SERVER_FRAME', async () => {
     const page = await rejection(
       new HttpApi('http://x', fake(502, '<html>Bad Gateway</html>')).getAccount({
         client_hash: 'a',
@@ -182,6 +182,6 @@ describe('HttpApi transport failures', () => {
         access_token: 'b',
       }),
     );
-    expect(bad.code).toBe('INTERNAL');
+    expect(bad.code).toBe('INVALID_SERVER_FRAME');
   });
 });

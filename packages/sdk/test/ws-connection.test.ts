@@ -145,11 +145,13 @@ describe('WsConnection: requests', () => {
 });
 
 describe('WsConnection: server frames', () => {
-  it('emits pushed frames by type and ignores anything that is not an object with a string type', async () => {
+  it('emits pushed frames by type and drops anything off the schemas with an INVALID_SERVER_FRAME event', async () => {
     const c = connection();
     await c.connect();
     const frames: unknown[] = [];
+    const invalid: string[] = [];
     c.on('frame', (f) => frames.push(f));
+    c.on('invalid', (e) => invalid.push(e.code));
     const ended = next(c, 'chat.ended');
     for (const junk of [
       'not json',
@@ -160,12 +162,15 @@ describe('WsConnection: server frames', () => {
       '{"no":"type"}',
       '{"type":7}',
       '{"type":null}',
+      '{"type":"chat.ended","chat_id":"../../etc","reason":"left"}',
+      '{"type":"typing","chat_id":"' + 'a'.repeat(32) + '"}',
     ]) {
       peer.broadcastRaw(junk);
     }
     peer.broadcastRaw(JSON.stringify({ type: 'chat.ended', chat_id: 'a'.repeat(32), reason: 'left' }));
     expect(await ended).toEqual({ type: 'chat.ended', chat_id: 'a'.repeat(32), reason: 'left' });
     expect(frames).toHaveLength(1);
+    expect(invalid).toEqual(Array(10).fill('INVALID_SERVER_FRAME'));
     expect(c.state).toBe('open');
   });
 

@@ -86,7 +86,7 @@ export class WsTestPeer {
           send({
             type: 'auth.ok',
             ref: f.ref,
-            user_hash: 'u'.repeat(64),
+            user_hash: 'f'.repeat(64),
             client_hash: f.client_hash,
             server_time: 1,
           });

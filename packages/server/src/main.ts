@@ -129,6 +129,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     limiter,
     limits: {
       oneTimePrekeysPerDevice: config.ONE_TIME_PREKEYS_PER_DEVICE,
+      oneTimeKemPrekeysPerDevice: config.ONE_TIME_KEM_PREKEYS_PER_DEVICE,
       bundleFetchesPerPairPerHour: config.BUNDLE_FETCHES_PER_PAIR_PER_HOUR,
     },
   });

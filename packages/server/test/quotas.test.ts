@@ -106,6 +106,35 @@ describe('one-time prekeys per device', () => {
     ca.close();
     cb.close();
   });
+
+  it('one-time ML-KEM prekeys have their own quota (100 per device), checked the same way', async () => {
+    const { b, cb } = await matchedPair(server, ['qm_a', 'qm_b'], [30, 30], 0);
+    const kem = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: from + i,
+        key: b64(`kem${from + i}`),
+        signature: b64('sig'),
+      }));
+    for (const from of [0, 50])
+      expect(await cb.request({ type: 'prekeys.upload', one_time_kem_prekeys: kem(from, 50) })).toMatchObject(
+        {
+          type: 'prekeys.ok',
+          one_time_kem_prekeys: from + 50,
+        },
+      );
+    const refused = await cb.request({
+      type: 'prekeys.upload',
+      one_time_prekeys: [{ id: 999, key: b64('x') }],
+      one_time_kem_prekeys: kem(100, 1),
+    });
+    expect(refused).toMatchObject({ type: 'error', code: 'PREKEY_QUOTA_EXCEEDED' });
+    expect(await server.store.countOneTimeKemPrekeys(b.client_hash)).toBe(100);
+    expect(await server.store.countOneTimePrekeys(b.client_hash)).toBe(0);
+    // More than one upload may carry is an invalid frame, not a partial store.
+    const tooMany = await cb.request({ type: 'prekeys.upload', one_time_kem_prekeys: kem(200, 51) });
+    expect(tooMany).toMatchObject({ type: 'error', code: 'INVALID_FRAME' });
+    cb.close();
+  });
 });
 
 describe('bundles.fetch per requester and target', () => {

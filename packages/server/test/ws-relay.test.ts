@@ -172,8 +172,9 @@ describe('envelope relay', () => {
         { id: 1, key: b64('otpk1') },
         { id: 2, key: b64('otpk2') },
       ],
+      one_time_kem_prekeys: [{ id: 7, key: b64('pq7'), signature: b64('sig7') }],
     });
-    expect(up).toMatchObject({ type: 'prekeys.ok', one_time_prekeys: 2 });
+    expect(up).toMatchObject({ type: 'prekeys.ok', one_time_prekeys: 2, one_time_kem_prekeys: 1 });
     const first = (await ca.request({
       type: 'bundles.fetch',
       user_hash: b.user_hash,
@@ -183,9 +184,10 @@ describe('envelope relay', () => {
         client_hash: b.client_hash,
         bundle: b64('bundle-of-b'),
         one_time_prekey: { id: 1, key: b64('otpk1') },
+        one_time_kem_prekey: { id: 7, key: b64('pq7'), signature: b64('sig7') },
       },
     ]);
-    expect((await cb.waitType('prekeys.low')).one_time_prekeys).toBe(1);
+    expect(await cb.waitType('prekeys.low')).toMatchObject({ one_time_prekeys: 1, one_time_kem_prekeys: 0 });
     const second = (await ca.request({
       type: 'bundles.fetch',
       user_hash: b.user_hash,

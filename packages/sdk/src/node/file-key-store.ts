@@ -19,6 +19,11 @@ export class FileKeyStore implements KeyStore {
 
   constructor(readonly path: string) {}
 
+  /** Clients of one process on the same file share this lock (see `WriteQueue`). */
+  get lockName(): string {
+    return `omechat-key-store:file:${this.path}`;
+  }
+
   get<T>(key: string): Promise<T | undefined> {
     return this.serialised(async () => {
       const text = (await this.load()).get(key);

@@ -106,14 +106,28 @@ export interface PendingUsage {
   bytes: number;
 }
 
+/** A one-time ML-KEM prekey as stored and served (the client checks the signature). */
+export interface OneTimeKemPrekey {
+  id: number;
+  key: string;
+  signature: string;
+}
+
 export interface PrekeyStore {
   putBundle(client_hash: string, bundle: string, updated_at: number): Promise<void>;
   addOneTimePrekeys(client_hash: string, keys: { id: number; key: string }[]): Promise<void>;
-  /** The bundle and one one-time prekey, which is deleted in the same step (handed out once). */
-  takeBundle(
-    client_hash: string,
-  ): Promise<{ bundle: string; one_time_prekey: { id: number; key: string } | null } | null>;
+  addOneTimeKemPrekeys(client_hash: string, keys: OneTimeKemPrekey[]): Promise<void>;
+  /**
+   * The bundle, one one-time X25519 prekey and one one-time ML-KEM prekey, both deleted in the same
+   * step (each handed out once).
+   */
+  takeBundle(client_hash: string): Promise<{
+    bundle: string;
+    one_time_prekey: { id: number; key: string } | null;
+    one_time_kem_prekey: OneTimeKemPrekey | null;
+  } | null>;
   countOneTimePrekeys(client_hash: string): Promise<number>;
+  countOneTimeKemPrekeys(client_hash: string): Promise<number>;
 }
 
 export interface ServerKeyStore {

@@ -217,15 +217,27 @@ export function describeStoreContract(
         { id: 1, key: 'dup' },
       ]);
       expect(await store.countOneTimePrekeys(ca.client_hash)).toBe(2);
+      await store.addOneTimeKemPrekeys(ca.client_hash, [
+        { id: 9, key: 'q9', signature: 's9' },
+        { id: 9, key: 'dup', signature: 'dup' },
+      ]);
+      expect(await store.countOneTimeKemPrekeys(ca.client_hash)).toBe(1);
       expect(await store.takeBundle(ca.client_hash)).toEqual({
         bundle: 'b2',
         one_time_prekey: { id: 1, key: 'k1' },
+        one_time_kem_prekey: { id: 9, key: 'q9', signature: 's9' },
       });
       expect(await store.takeBundle(ca.client_hash)).toEqual({
         bundle: 'b2',
         one_time_prekey: { id: 2, key: 'k2' },
+        one_time_kem_prekey: null,
       });
-      expect(await store.takeBundle(ca.client_hash)).toEqual({ bundle: 'b2', one_time_prekey: null });
+      expect(await store.takeBundle(ca.client_hash)).toEqual({
+        bundle: 'b2',
+        one_time_prekey: null,
+        one_time_kem_prekey: null,
+      });
+      expect(await store.countOneTimeKemPrekeys(ca.client_hash)).toBe(0);
     });
 
     it('keeps pending totals per recipient through appends, acks, expiry and deletions', async () => {

@@ -8,16 +8,21 @@ import type { ChatService } from '../chats/chat-service.js';
 import type { ConnectionHub } from '../presence/connection-hub.js';
 
 export const LOW_PREKEY_STOCK = 20;
+/** Below this many one-time ML-KEM prekeys a device is told to upload more (the SDK adds 20 below 10). */
+export const LOW_KEM_PREKEY_STOCK = 10;
 
 export interface PrekeyLimits {
   /** One-time prekeys stored per device (the SDK keeps 100 and refills 50 below 20). */
   oneTimePrekeysPerDevice: number;
+  /** One-time ML-KEM prekeys stored per device (about 1.7 KB each; the SDK keeps 20). */
+  oneTimeKemPrekeysPerDevice: number;
   /** `bundles.fetch` by one user of one user per hour: each fetch hands out a one-time prekey per device. */
   bundleFetchesPerPairPerHour: number;
 }
 
 export const DEFAULT_PREKEY_LIMITS: PrekeyLimits = {
   oneTimePrekeysPerDevice: 500,
+  oneTimeKemPrekeysPerDevice: 100,
   bundleFetchesPerPairPerHour: 60,
 };
 
@@ -53,12 +58,22 @@ export class PrekeyService {
       if (stock + frame.one_time_prekeys.length > this.limits.oneTimePrekeysPerDevice)
         throw new OmeChatError('PREKEY_QUOTA_EXCEEDED');
     }
+    if (frame.one_time_kem_prekeys.length > 0) {
+      const stock = await this.deps.store.countOneTimeKemPrekeys(principal.client_hash);
+      if (stock + frame.one_time_kem_prekeys.length > this.limits.oneTimeKemPrekeysPerDevice)
+        throw new OmeChatError('PREKEY_QUOTA_EXCEEDED', {
+          message: 'This device already stores the most one-time ML-KEM prekeys allowed.',
+        });
+    }
     if (frame.bundle)
       await this.deps.store.putBundle(principal.client_hash, frame.bundle, this.deps.clock.now());
     if (frame.one_time_prekeys.length > 0)
       await this.deps.store.addOneTimePrekeys(principal.client_hash, frame.one_time_prekeys);
+    if (frame.one_time_kem_prekeys.length > 0)
+      await this.deps.store.addOneTimeKemPrekeys(principal.client_hash, frame.one_time_kem_prekeys);
     const count = await this.deps.store.countOneTimePrekeys(principal.client_hash);
-    return { type: 'prekeys.ok', ref: frame.ref, one_time_prekeys: count };
+    const kemCount = await this.deps.store.countOneTimeKemPrekeys(principal.client_hash);
+    return { type: 'prekeys.ok', ref: frame.ref, one_time_prekeys: count, one_time_kem_prekeys: kemCount };
   }
 
   async fetch(
@@ -79,11 +94,19 @@ export class PrekeyService {
       if (client_hash === principal.client_hash) continue;
       const b = await this.deps.store.takeBundle(client_hash);
       if (!b) continue;
-      devices.push({ client_hash, bundle: b.bundle, one_time_prekey: b.one_time_prekey });
-      if (b.one_time_prekey) {
+      devices.push({
+        client_hash,
+        bundle: b.bundle,
+        one_time_prekey: b.one_time_prekey,
+        one_time_kem_prekey: b.one_time_kem_prekey,
+      });
+      if (b.one_time_prekey || b.one_time_kem_prekey) {
         const left = await this.deps.store.countOneTimePrekeys(client_hash);
-        if (left < LOW_PREKEY_STOCK)
-          this.deps.hub.client(client_hash)?.send({ type: 'prekeys.low', one_time_prekeys: left });
+        const kemLeft = await this.deps.store.countOneTimeKemPrekeys(client_hash);
+        if (left < LOW_PREKEY_STOCK || kemLeft < LOW_KEM_PREKEY_STOCK)
+          this.deps.hub
+            .client(client_hash)
+            ?.send({ type: 'prekeys.low', one_time_prekeys: left, one_time_kem_prekeys: kemLeft });
       }
     }
     return { type: 'bundles', ref: frame.ref, user_hash: frame.user_hash, devices };

@@ -7,6 +7,7 @@ import type {
   ClientRecord,
   EnvelopeRecord,
   NewEnvelope,
+  OneTimeKemPrekey,
   PendingUsage,
   Store,
   UserRecord,
@@ -295,6 +296,15 @@ export class PostgresStore implements Store {
     );
   }
 
+  async addOneTimeKemPrekeys(client_hash: string, keys: OneTimeKemPrekey[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.q(
+      `INSERT INTO one_time_kem_prekeys (client_hash, key_id, public_key, signature)
+       SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+      [client_hash, keys.map((k) => k.id), keys.map((k) => k.key), keys.map((k) => k.signature)],
+    );
+  }
+
   async takeBundle(client_hash: string) {
     return this.tx(async (c) => {
       const b = (
@@ -312,8 +322,30 @@ export class PostgresStore implements Store {
           [client_hash],
         )
       ).rows[0];
-      return { bundle: b.bundle, one_time_prekey: k ? { id: k.key_id, key: k.public_key } : null };
+      const q = (
+        await c.query<{ key_id: number; public_key: string; signature: string }>(
+          `DELETE FROM one_time_kem_prekeys WHERE (client_hash, key_id) = (
+             SELECT client_hash, key_id FROM one_time_kem_prekeys WHERE client_hash = $1 ORDER BY key_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+           RETURNING key_id, public_key, signature`,
+          [client_hash],
+        )
+      ).rows[0];
+      return {
+        bundle: b.bundle,
+        one_time_prekey: k ? { id: k.key_id, key: k.public_key } : null,
+        one_time_kem_prekey: q ? { id: q.key_id, key: q.public_key, signature: q.signature } : null,
+      };
     });
+  }
+
+  async countOneTimeKemPrekeys(client_hash: string): Promise<number> {
+    return Number(
+      (
+        await this.q<{ n: string }>('SELECT COUNT(*) AS n FROM one_time_kem_prekeys WHERE client_hash = $1', [
+          client_hash,
+        ])
+      ).rows[0]!.n,
+    );
   }
 
   async countOneTimePrekeys(client_hash: string): Promise<number> {

@@ -7,6 +7,7 @@ import type {
   ClientRecord,
   EnvelopeRecord,
   NewEnvelope,
+  OneTimeKemPrekey,
   PendingUsage,
   Store,
   UserRecord,
@@ -111,6 +112,14 @@ export class SqliteStore implements Store {
          RETURNING key_id, public_key`,
       ),
       countOtpk: this.db.prepare('SELECT COUNT(*) AS n FROM one_time_prekeys WHERE client_hash = ?'),
+      addKemOtpk: this.db.prepare(
+        'INSERT INTO one_time_kem_prekeys (client_hash, key_id, public_key, signature) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      takeKemOtpk: this.db.prepare(
+        `DELETE FROM one_time_kem_prekeys WHERE rowid = (SELECT rowid FROM one_time_kem_prekeys WHERE client_hash = ? ORDER BY key_id LIMIT 1)
+         RETURNING key_id, public_key, signature`,
+      ),
+      countKemOtpk: this.db.prepare('SELECT COUNT(*) AS n FROM one_time_kem_prekeys WHERE client_hash = ?'),
       insertServerKey: this.db.prepare(
         'INSERT INTO server_keys (kid, purpose, key_hex, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
@@ -245,17 +254,33 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async addOneTimeKemPrekeys(client_hash: string, keys: OneTimeKemPrekey[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const k of keys) this.stmts.addKemOtpk.run(client_hash, k.id, k.key, k.signature);
+    })();
+  }
+
   async takeBundle(client_hash: string) {
     return this.db.transaction(() => {
       const b = this.stmts.getBundle.get(client_hash) as { bundle: string } | undefined;
       if (!b) return null;
       const k = this.stmts.takeOtpk.get(client_hash) as { key_id: number; public_key: string } | undefined;
-      return { bundle: b.bundle, one_time_prekey: k ? { id: k.key_id, key: k.public_key } : null };
+      const q = this.stmts.takeKemOtpk.get(client_hash) as
+        { key_id: number; public_key: string; signature: string } | undefined;
+      return {
+        bundle: b.bundle,
+        one_time_prekey: k ? { id: k.key_id, key: k.public_key } : null,
+        one_time_kem_prekey: q ? { id: q.key_id, key: q.public_key, signature: q.signature } : null,
+      };
     })();
   }
 
   async countOneTimePrekeys(client_hash: string): Promise<number> {
     return (this.stmts.countOtpk.get(client_hash) as { n: number }).n;
+  }
+
+  async countOneTimeKemPrekeys(client_hash: string): Promise<number> {
+    return (this.stmts.countKemOtpk.get(client_hash) as { n: number }).n;
   }
 
   async getOrCreateServerKey(purpose: string, kid: number, key_hex: string, now: number): Promise<string> {
