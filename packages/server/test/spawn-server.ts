@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appendRunLog, runLogFile } from './log-scan.js';
+import { EVASION_TEST_ENV } from './evasion-test-env.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'omechat.js');
 
@@ -32,6 +33,7 @@ export async function spawnServer(
       LOG_LEVEL: 'warn',
       SIGNUPS_PER_NETWORK_PER_HOUR: '100000',
       LOGINS_PER_NETWORK_PER_MINUTE: '100000',
+      ...EVASION_TEST_ENV,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
