@@ -26,12 +26,12 @@ describe('sign-up proof of work in the SDK', () => {
       { solver: workerThreadSolver, onProgress: (p) => progress.push(p), onChallenge: (c) => (asked = c) },
     );
     expect(acc.username).toBe('sdk_pow_worker');
-    expect(asked).toEqual({ level: 4, max: 16 * 8 });
+    expect(asked).toEqual({ level: 4, max: 8 * 8 });
     expect(progress.length).toBeGreaterThan(0);
     const last = progress.at(-1)!;
-    expect(last.max).toBe(128);
+    expect(last.max).toBe(64);
     expect(last.tried).toBeGreaterThanOrEqual(1);
-    expect(last.tried).toBeLessThanOrEqual(128);
+    expect(last.tried).toBeLessThanOrEqual(64);
   });
 
   it('solves on this thread with pure-JS scrypt (what the browser worker runs) and the server accepts it', async () => {

@@ -71,7 +71,7 @@ export const ConfigSchema = z.object({
   // Ban evasion: proof of work, network layer, probation, behaviour limits (docs/operations.md)
   POW_MIN_LEVEL: int(1, 0, 20),
   POW_MAX_LEVEL: int(10, 1, 20),
-  POW_BASE_COUNTER: int(16, 1, 1 << 16),
+  POW_BASE_COUNTER: int(8, 1, 1 << 16),
   POW_SCRYPT_COST: int(1024, 16, 1 << 15).refine((n) => (n & (n - 1)) === 0, 'must be a power of two'),
   POW_SCRYPT_BLOCK_SIZE: int(8, 1, 16),
   POW_CHALLENGE_TTL_SECONDS: int(600, 30, 3600),

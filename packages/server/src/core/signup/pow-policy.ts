@@ -24,7 +24,7 @@ export interface PowPolicy {
 export const DEFAULT_POW_POLICY: PowPolicy = {
   minLevel: 1,
   maxLevel: 10,
-  baseCounter: 16,
+  baseCounter: 8,
   scryptCost: 1024,
   scryptBlockSize: 8,
   challengeTtlMs: 10 * 60_000,
