@@ -23,7 +23,12 @@ const NET = 'bench-network';
 function challengerAt(level: number) {
   const policy = { ...DEFAULT_POW_POLICY, minLevel: level, maxLevel: level };
   const state = new MemoryNetworkState(systemClock);
-  return new SignupChallenges({ clock: systemClock, state, policy, difficulty: new SignupDifficulty(state, policy) });
+  return new SignupChallenges({
+    clock: systemClock,
+    state,
+    policy,
+    difficulty: new SignupDifficulty(state, policy),
+  });
 }
 
 /** Solves challenges in real Chromium with the web app's bundled Web Worker; returns ms per solve. */
@@ -32,7 +37,9 @@ async function chromiumSolves(challenges: SignupChallengeResponse[]): Promise<nu
   const worker = readdirSync(join(web, 'assets')).find((f) => /^pow-web-worker-.*\.js$/.test(f));
   if (!worker) throw new Error('packages/web/dist has no pow worker: run `npm run build:web` first');
   const dataDir = mkdtempSync(join(tmpdir(), 'omechat-bench-pow-'));
-  const server = await startServer(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEB_DIR: web }));
+  const server = await startServer(
+    loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', WEB_DIR: web }),
+  );
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -125,7 +132,8 @@ export async function signupPowScenario(ctx: BenchContext) {
     issueUs.push((performance.now() - t0) * 1000);
   }
   const proofs = [];
-  for (const c of issued.slice(0, quick ? 20 : 50)) proofs.push(await workerThreadSolver({ ...c, challenge: c.challenge! }));
+  for (const c of issued.slice(0, quick ? 20 : 50))
+    proofs.push(await workerThreadSolver({ ...c, challenge: c.challenge! }));
   const verifyUs: number[] = [];
   for (const p of proofs) {
     const t0 = performance.now();
@@ -135,7 +143,12 @@ export async function signupPowScenario(ctx: BenchContext) {
   runs.issueUs = issueUs;
   runs.verifyUs = verifyUs;
   rows.push(
-    { scenario: 7, figure: 'server: issue a challenge (one scrypt)', unit: 'µs', omechat: Math.round(median(issueUs)) },
+    {
+      scenario: 7,
+      figure: 'server: issue a challenge (one scrypt)',
+      unit: 'µs',
+      omechat: Math.round(median(issueUs)),
+    },
     { scenario: 7, figure: 'server: verify a solution', unit: 'µs', omechat: Math.round(median(verifyUs)) },
   );
   return {

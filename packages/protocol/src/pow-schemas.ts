@@ -12,7 +12,11 @@ export const POW_MAX_COST = 1 << 15;
 export const POW_MAX_MEMORY_COST = 16;
 export const POW_MAX_COUNTER = 1 << 20;
 
-const Hex = (max: number) => z.string().regex(/^[0-9a-f]+$/).max(max);
+const Hex = (max: number) =>
+  z
+    .string()
+    .regex(/^[0-9a-f]+$/)
+    .max(max);
 
 export const PowParametersSchema = z.strictObject({
   algorithm: z.literal(POW_ALGORITHM),
@@ -25,7 +29,9 @@ export const PowParametersSchema = z.strictObject({
   memoryCost: z.number().int().min(1).max(POW_MAX_MEMORY_COST),
   parallelism: z.number().int().min(1).max(2).optional(),
   expiresAt: z.number().int().positive(),
-  data: z.record(z.string().max(32), z.union([z.string().max(128), z.number(), z.boolean(), z.null()])).optional(),
+  data: z
+    .record(z.string().max(32), z.union([z.string().max(128), z.number(), z.boolean(), z.null()]))
+    .optional(),
 });
 export type PowParameters = z.infer<typeof PowParametersSchema>;
 

@@ -50,7 +50,11 @@ export class HttpApi {
   }
 
   /** Signs up. The returned `secret` is shown once: the caller must keep it (it is the only login). */
-  createAccount(body: { username: string; age: number; proof?: SignupProof }): Promise<CreateAccountResponse> {
+  createAccount(body: {
+    username: string;
+    age: number;
+    proof?: SignupProof;
+  }): Promise<CreateAccountResponse> {
     return this.call('POST', '/accounts', { body, schema: CreateAccountResponseSchema });
   }
 

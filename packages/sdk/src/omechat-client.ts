@@ -106,7 +106,11 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
    * (a Web Worker in browsers; pass `workerThreadSolver` from `@omechat/sdk/node` in Node),
    * reporting progress. A challenge that expired or was refused meanwhile is retried once.
    */
-  static async createAccount(baseUrl: string, input: { username: string; age: number }, opts: SignUpOptions = {}) {
+  static async createAccount(
+    baseUrl: string,
+    input: { username: string; age: number },
+    opts: SignUpOptions = {},
+  ) {
     const http = new HttpApi(baseUrl, opts.fetchImpl);
     for (let attempt = 0; ; attempt++) {
       const c = await http.signupChallenge();
@@ -117,7 +121,8 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
       try {
         return await http.createAccount({ ...input, ...(proof ? { proof } : {}) });
       } catch (e) {
-        const again = e instanceof OmeChatError && (e.code === 'PROOF_EXPIRED' || e.code === 'PROOF_REQUIRED');
+        const again =
+          e instanceof OmeChatError && (e.code === 'PROOF_EXPIRED' || e.code === 'PROOF_REQUIRED');
         if (!again || attempt > 0) throw e;
       }
     }

@@ -1,7 +1,11 @@
 import type { PowChallenge, PowSolution } from '@omechat/protocol';
 
 /** Derives the key of one try (scrypt with the challenge's parameters). */
-export type PowDeriveKey = (challenge: PowChallenge, salt: Uint8Array, password: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+export type PowDeriveKey = (
+  challenge: PowChallenge,
+  salt: Uint8Array,
+  password: Uint8Array,
+) => Uint8Array | Promise<Uint8Array>;
 
 export interface PowProgress {
   /** Counters tried so far. */

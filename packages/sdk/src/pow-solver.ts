@@ -32,7 +32,9 @@ export function onPowWorkerMessage(
   if (m.type === 'progress') onProgress?.({ tried: m.tried, max: m.max });
   else if (m.type === 'done') {
     const solution = PowSolutionSchema.safeParse(m.solution);
-    settle(solution.success ? { challenge: c.challenge, solution: solution.data } : new Error('bad solution'));
+    settle(
+      solution.success ? { challenge: c.challenge, solution: solution.data } : new Error('bad solution'),
+    );
   } else settle(new Error(m.message));
 }
 
@@ -42,10 +44,12 @@ export const webWorkerSolver: PowSolver = (c, onProgress) =>
     const worker = new Worker(new URL('./pow-web-worker.ts', import.meta.url), { type: 'module' });
     const settle = (r: SignupProof | Error) => {
       worker.terminate();
-      if (r instanceof Error) reject(new OmeChatError('INTERNAL', { message: `Solving failed: ${r.message}` }));
+      if (r instanceof Error)
+        reject(new OmeChatError('INTERNAL', { message: `Solving failed: ${r.message}` }));
       else resolve(r);
     };
-    worker.onmessage = (e: MessageEvent<PowWorkerMessage>) => onPowWorkerMessage(e.data, c, onProgress, settle);
+    worker.onmessage = (e: MessageEvent<PowWorkerMessage>) =>
+      onPowWorkerMessage(e.data, c, onProgress, settle);
     worker.onerror = (e) => settle(new Error(e.message || 'worker failed'));
     worker.postMessage({ challenge: c.challenge, maxCounter: c.max_counter });
   });

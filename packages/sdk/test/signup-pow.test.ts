@@ -48,7 +48,12 @@ describe('sign-up proof of work in the SDK', () => {
       OmeChatClient.createAccount(
         server.url,
         { username: 'sdk_pow_cheat', age: 30 },
-        { solver: async (c) => ({ challenge: c.challenge, solution: { counter: 0, derivedKey: '00'.repeat(32) } }) },
+        {
+          solver: async (c) => ({
+            challenge: c.challenge,
+            solution: { counter: 0, derivedKey: '00'.repeat(32) },
+          }),
+        },
       ),
     );
     expect(err.code).toBe('PROOF_INVALID');

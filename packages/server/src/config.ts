@@ -115,7 +115,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  if (r.data.POW_MIN_LEVEL > r.data.POW_MAX_LEVEL || r.data.POW_BASE_COUNTER * 2 ** (r.data.POW_MAX_LEVEL - 1) > POW_MAX_COUNTER)
+  if (
+    r.data.POW_MIN_LEVEL > r.data.POW_MAX_LEVEL ||
+    r.data.POW_BASE_COUNTER * 2 ** (r.data.POW_MAX_LEVEL - 1) > POW_MAX_COUNTER
+  )
     throw new ConfigError(
       `Invalid configuration:\n  POW_MAX_LEVEL: must be at least POW_MIN_LEVEL, and POW_BASE_COUNTER × 2^(POW_MAX_LEVEL - 1) at most ${POW_MAX_COUNTER}`,
     );

@@ -71,7 +71,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const networkState = new MemoryNetworkState(clock);
   const pow = powPolicy(config);
   const difficulty = new SignupDifficulty(networkState, pow);
-  const networkBans = new NetworkBans({ state: networkState, clock, store, audit: new AuditLog(store, clock) });
+  const networkBans = new NetworkBans({
+    state: networkState,
+    clock,
+    store,
+    audit: new AuditLog(store, clock),
+  });
   const gate = new NetworkGate({
     state: networkState,
     bans: networkBans,
@@ -88,7 +93,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clock,
     policy: behaviourPolicy(config),
     probation,
-    notifyCooldown: (user_hash, until) => hub.sendToUser(user_hash, { type: 'cooldown', reason: 'rapid_next', until }),
+    notifyCooldown: (user_hash, until) =>
+      hub.sendToUser(user_hash, { type: 'cooldown', reason: 'rapid_next', until }),
   });
   const directory = new ClientDirectory(store);
   const windows = new ReportWindows({ store, clock, windowMs: policy.reportWindowMs });
@@ -140,7 +146,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (reason !== 'left' && reason !== 'next') return;
     const lasted = clock.now() - chat.created_at;
     for (const u of [chat.user_a, chat.user_b])
-      void probation.chatEnded(u, lasted).catch((e: Error) => logger.warn({ err: e.message }, 'trust count failed'));
+      void probation
+        .chatEnded(u, lasted)
+        .catch((e: Error) => logger.warn({ err: e.message }, 'trust count failed'));
   });
   await matches.init();
   const enforcer = new ModerationEnforcer({

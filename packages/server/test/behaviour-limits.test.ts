@@ -32,7 +32,13 @@ afterAll(async () => {
 
 const code = (f: { type: string; code?: string }) => (f.type === 'error' ? f.code : f.type);
 const send = (ws: WsTestClient, chat_id: string, to_client: string) =>
-  ws.request({ type: 'message.send', chat_id, msg_id: randomMsgId(), cf: CF, envelopes: [{ to_client, ciphertext: b64('x') }] });
+  ws.request({
+    type: 'message.send',
+    chat_id,
+    msg_id: randomMsgId(),
+    cf: CF,
+    envelopes: [{ to_client, ciphertext: b64('x') }],
+  });
 
 describe('behaviour limits', () => {
   it('rapid skipping earns a cooldown with a notice; the queue is refused until it ends', async () => {
@@ -80,7 +86,8 @@ describe('behaviour limits', () => {
     t += DAY + 1000;
     expect(code(await p.cb.request({ type: 'availability', open: true, tolerance: 5 }))).toBe('ok');
     const invites = [];
-    for (let i = 0; i < 3; i++) invites.push(await p.ca.request({ type: 'invite', user_hash: p.b.user_hash, tolerance: 5 }));
+    for (let i = 0; i < 3; i++)
+      invites.push(await p.ca.request({ type: 'invite', user_hash: p.b.user_hash, tolerance: 5 }));
     expect(invites.map(code)).toEqual(['invite.sent', 'invite.sent', 'RATE_LIMITED']);
     expect((invites[2] as { retry_after?: number }).retry_after).toBeGreaterThan(0);
     p.ca.close();

@@ -34,7 +34,9 @@ async function user(name: string, age = 30): Promise<User> {
 async function chat(a: User, b: User): Promise<string> {
   expect(code(await a.ws.request({ type: 'match.join', tolerance: 5 }))).toBe('match.waiting');
   await b.ws.request({ type: 'match.join', tolerance: 5 });
-  const found = await a.ws.waitFor((f) => f.type === 'match.found' && f.chat.partner.user_hash === b.user_hash);
+  const found = await a.ws.waitFor(
+    (f) => f.type === 'match.found' && f.chat.partner.user_hash === b.user_hash,
+  );
   await b.ws.waitFor((f) => f.type === 'match.found' && f.chat.partner.user_hash === a.user_hash);
   return found.type === 'match.found' ? found.chat.chat_id : '';
 }

@@ -49,7 +49,10 @@ async function signUpFrom(ip: string, username: string, age = 30) {
 describe('sign-up proof of work', () => {
   it('refuses a missing, forged, foreign, reused or expired proof with its own code', async () => {
     const ip = '198.51.100.1';
-    const noProof = await server.api('/api/v1/accounts', { body: { username: 'pow_none', age: 30 }, headers: from(ip) });
+    const noProof = await server.api('/api/v1/accounts', {
+      body: { username: 'pow_none', age: 30 },
+      headers: from(ip),
+    });
     expect(noProof.body.error.code).toBe('PROOF_REQUIRED');
     expect(noProof.status).toBe(428);
 
@@ -59,21 +62,33 @@ describe('sign-up proof of work', () => {
     expect(JSON.stringify(c)).not.toContain(server.services.networkHasher.hash(ip));
     const proof = (await solveSignup(c))!;
     const forged = { ...proof, solution: { ...proof.solution, derivedKey: 'ab'.repeat(32) } };
-    const bad = await server.api('/api/v1/accounts', { body: { username: 'pow_forged', age: 30, proof: forged }, headers: from(ip) });
+    const bad = await server.api('/api/v1/accounts', {
+      body: { username: 'pow_forged', age: 30, proof: forged },
+      headers: from(ip),
+    });
     expect(bad.body.error.code).toBe('PROOF_INVALID');
     const elsewhere = await server.api('/api/v1/accounts', {
       body: { username: 'pow_elsewhere', age: 30, proof },
       headers: from('203.0.113.9'),
     });
     expect(elsewhere.body.error.code).toBe('PROOF_INVALID');
-    const ok = await server.api('/api/v1/accounts', { body: { username: 'pow_ok', age: 30, proof }, headers: from(ip) });
+    const ok = await server.api('/api/v1/accounts', {
+      body: { username: 'pow_ok', age: 30, proof },
+      headers: from(ip),
+    });
     expect(ok.status).toBe(201);
-    const again = await server.api('/api/v1/accounts', { body: { username: 'pow_again', age: 30, proof }, headers: from(ip) });
+    const again = await server.api('/api/v1/accounts', {
+      body: { username: 'pow_again', age: 30, proof },
+      headers: from(ip),
+    });
     expect(again.body.error.code).toBe('PROOF_REUSED');
 
     const late = (await solveSignup(await challenge(ip)))!;
     t += 11 * 60_000;
-    const expired = await server.api('/api/v1/accounts', { body: { username: 'pow_late', age: 30, proof: late }, headers: from(ip) });
+    const expired = await server.api('/api/v1/accounts', {
+      body: { username: 'pow_late', age: 30, proof: late },
+      headers: from(ip),
+    });
     expect(expired.body.error.code).toBe('PROOF_EXPIRED');
     expect(expired.status).toBe(410);
   });
@@ -100,7 +115,10 @@ describe('sign-up proof of work', () => {
     const before = (await challenge(sibling)).level;
     const ban = await server.api(`/api/v1/admin/accounts/${banned.user_hash}/ban`, {
       auth: token,
-      body: { rule: 'harassment', statement: 'Harassed several people with insults after being asked to stop.' },
+      body: {
+        rule: 'harassment',
+        statement: 'Harassed several people with insults after being asked to stop.',
+      },
     });
     expect(ban.status).toBe(201);
     const after = await challenge(sibling);

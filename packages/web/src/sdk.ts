@@ -23,7 +23,10 @@ export function errorText(err: unknown): string {
     if (code === 'USERNAME_TAKEN') return 'That pseudonym is taken. Try another one.';
     if (code === 'NETWORK_BANNED' && typeof retryAfterSeconds === 'number')
       return `Your network is blocked for now. Try again in ${Math.ceil(retryAfterSeconds / 3600)} h.`;
-    if ((code === 'NEXT_COOLDOWN' || code === 'ON_PROBATION' || code === 'PROOF_EXPIRED') && typeof message === 'string')
+    if (
+      (code === 'NEXT_COOLDOWN' || code === 'ON_PROBATION' || code === 'PROOF_EXPIRED') &&
+      typeof message === 'string'
+    )
       return message;
     if (typeof message === 'string' && message) return message;
   }

@@ -18,8 +18,10 @@ const SHOTS = join(here, '..', '..', '..', 'test-artifacts', 'e2e');
 let server: TestServer;
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-  if (!existsSync(DIST)) throw new Error('packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does)');
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
+  if (!existsSync(DIST))
+    throw new Error('packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does)');
   mkdirSync(SHOTS, { recursive: true });
   // Level 6 at the production scrypt cost: a few seconds of work in the browser.
   server = await startTestServer({ POW_MIN_LEVEL: '6' });
@@ -63,7 +65,10 @@ describe('sign-up proof of work in the browser', () => {
       await page.waitForTimeout(100);
     }
     expect(seen.size).toBeGreaterThan(0);
-    const secret = (await page.getByTestId('secret-display').textContent({ timeout: 120_000 }))!.replace(/\s/g, '');
+    const secret = (await page.getByTestId('secret-display').textContent({ timeout: 120_000 }))!.replace(
+      /\s/g,
+      '',
+    );
     expect(secret).toMatch(/^[A-Za-z0-9]{64}$/);
     await page.screenshot({ path: join(SHOTS, 'pow-02-secret.png') });
     expect(await page.getByTestId('signup-work').count()).toBe(0);

@@ -1,6 +1,7 @@
 // Worker-thread entry of the Node solver (plain JS so it runs without a TypeScript loader). The
 // search matches src/pow-search.ts: counters from 0, password = nonce || uint32 BE counter, the
 // key from altcha-lib's scrypt (node:crypto, native) must start with keyPrefix.
+import { Buffer } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import { deriveKey } from 'altcha-lib/algorithms/scrypt';
 
@@ -19,7 +20,11 @@ try {
     const { derivedKey } = await deriveKey(p, salt, password);
     if (Buffer.from(derivedKey).subarray(0, prefix.length).equals(prefix)) {
       parentPort.postMessage({ type: 'progress', tried: counter + 1, max: maxCounter });
-      const solution = { counter, derivedKey: Buffer.from(derivedKey).toString('hex'), time: Date.now() - started };
+      const solution = {
+        counter,
+        derivedKey: Buffer.from(derivedKey).toString('hex'),
+        time: Date.now() - started,
+      };
       parentPort.postMessage({ type: 'done', solution });
       break;
     }

@@ -13,7 +13,8 @@ export const workerThreadSolver: PowSolver = (c, onProgress) =>
       if (done) return;
       done = true;
       void worker.terminate();
-      if (r instanceof Error) reject(new OmeChatError('INTERNAL', { message: `Solving failed: ${r.message}` }));
+      if (r instanceof Error)
+        reject(new OmeChatError('INTERNAL', { message: `Solving failed: ${r.message}` }));
       else resolve(r);
     };
     worker.on('message', (m: PowWorkerMessage) => onPowWorkerMessage(m, c, onProgress, settle));

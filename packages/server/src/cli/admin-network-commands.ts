@@ -73,7 +73,9 @@ Lists the network bans in force (never the network itself).
 ${SERVER}`,
     options: ['server'],
     async run(ctx) {
-      const r = z.object({ bans: z.array(NetworkBanViewSchema) }).parse(await adminApi(ctx, 'GET', '/network-bans'));
+      const r = z
+        .object({ bans: z.array(NetworkBanViewSchema) })
+        .parse(await adminApi(ctx, 'GET', '/network-bans'));
       return { value: r, text: r.bans.length ? r.bans.map(fmtBan).join('\n') : 'no network bans' };
     },
   },

@@ -71,7 +71,8 @@ export class MemoryNetworkState implements NetworkState {
     const now = this.clock.now();
     let found: NetworkBan | null = null;
     for (const b of this.bans.values())
-      if (b.network_hash === network_hash && b.ends_at > now && (!found || b.ends_at > found.ends_at)) found = b;
+      if (b.network_hash === network_hash && b.ends_at > now && (!found || b.ends_at > found.ends_at))
+        found = b;
     return found;
   }
 

@@ -110,7 +110,10 @@ export class OmeChatClient {
   static async createAccount(
     _baseUrl: string,
     input: { username: string; age: number },
-    opts: { onChallenge?: (c: { level: number; max: number }) => void; onProgress?: (p: { tried: number; max: number }) => void } = {},
+    opts: {
+      onChallenge?: (c: { level: number; max: number }) => void;
+      onProgress?: (p: { tried: number; max: number }) => void;
+    } = {},
   ) {
     // A pretend proof of work, so the progress bar can be looked at without a server.
     opts.onChallenge?.({ level: 1, max: 16 });

@@ -94,7 +94,11 @@ export class BehaviourLimits {
   async admitMessage(user_hash: string): Promise<void> {
     const p = this.deps.policy;
     const probation = (await this.deps.probation?.isOnProbation(user_hash)) ?? false;
-    await this.hit(`msgs:${user_hash}`, probation ? p.probationMessagesPerMinute : p.messagesPerMinute, MINUTE);
+    await this.hit(
+      `msgs:${user_hash}`,
+      probation ? p.probationMessagesPerMinute : p.messagesPerMinute,
+      MINUTE,
+    );
   }
 
   async admitInvitation(user_hash: string): Promise<void> {

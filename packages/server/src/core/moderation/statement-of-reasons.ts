@@ -79,9 +79,7 @@ export function automaticRestrictionFacts(
   return (
     `${trigger.reporters} different people reported you within ${trigger.hours} hours, each proving with ` +
     'messages that you sent them. ' +
-    (trigger.probation
-      ? 'Your account is new (on probation), so each report counted twice. '
-      : '') +
+    (trigger.probation ? 'Your account is new (on probation), so each report counted twice. ' : '') +
     'Your account is restricted until a moderator has reviewed the reports.'
   );
 }

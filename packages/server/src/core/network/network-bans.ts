@@ -44,7 +44,8 @@ export class NetworkBans {
     const network_hash = await this.deps.state.networkOf(report.reported);
     if (!network_hash)
       throw new OmeChatError('NOT_FOUND', {
-        message: 'No network of this account is known now (it has not signed in since the last restart or key rotation).',
+        message:
+          'No network of this account is known now (it has not signed in since the last restart or key rotation).',
       });
     const now = this.deps.clock.now();
     const ban: NetworkBan = {

@@ -100,9 +100,10 @@ export class PostgresStore implements Store {
   }
 
   async getTrust(user_hash: string): Promise<{ chats: number; since: number } | null> {
-    const r = await this.q<{ chats: number; since: string }>('SELECT chats, since FROM trust WHERE user_hash = $1', [
-      user_hash,
-    ]);
+    const r = await this.q<{ chats: number; since: string }>(
+      'SELECT chats, since FROM trust WHERE user_hash = $1',
+      [user_hash],
+    );
     const row = r.rows[0];
     return row ? { chats: Number(row.chats), since: Number(row.since) } : null;
   }

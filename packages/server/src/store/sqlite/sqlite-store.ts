@@ -135,8 +135,7 @@ export class SqliteStore implements Store {
   async getTrust(user_hash: string): Promise<{ chats: number; since: number } | null> {
     return (
       (this.db.prepare('SELECT chats, since FROM trust WHERE user_hash = ?').get(user_hash) as
-        | { chats: number; since: number }
-        | undefined) ?? null
+        { chats: number; since: number } | undefined) ?? null
     );
   }
 
