@@ -192,6 +192,11 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
     switch (f.type) {
       case 'envelope':
         return background(this.chats.receive(f));
+      case 'cooldown':
+        // The server refuses the queue until then; a search in progress is over.
+        this.matching.matched();
+        if (typeof f.until === 'number') this.emit('cooldown', { until: f.until });
+        return;
       case 'match.found':
         this.matching.matched();
         return background(this.startChat(f.chat));
