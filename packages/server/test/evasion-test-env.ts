@@ -1,5 +1,5 @@
 /**
- * Ban-evasion layers opened up for tests that are about something else: no sign-up work unless a
+ * Ban-evasion layers (and the per-account behaviour limits) opened up for tests that are about something else: no sign-up work unless a
  * network is banned, no probation, and network throttles out of the way. Tests of those layers set
  * their own values (signup-pow.test.ts, probation.test.ts, network-layer.test.ts, behaviour-limits.test.ts).
  */
@@ -11,4 +11,8 @@ export const EVASION_TEST_ENV: Record<string, string> = {
   REPORTS_PER_NETWORK_PER_HOUR: '1000000',
   PROBATION_DAYS: '0',
   PROBATION_CHATS: '0',
+  MESSAGES_PER_MINUTE_PER_ACCOUNT: '1000000',
+  SKIPS_PER_HOUR: '1000000',
+  RAPID_NEXT_COUNT: '1000',
+  INVITATIONS_PER_HOUR: '1000000',
 };
