@@ -158,7 +158,9 @@ export function adminRoutes(services: Services): FastifyPluginAsync {
         const actor = await requireModerator(services, req);
         const { report_id } = parseInput(ReportIdParamsSchema, req.params);
         const body = parseInput(NetworkBanRequestSchema, req.body);
-        return reply.status(201).send({ ban: await services.networkBans.banFromReport(actor, report_id, body) });
+        return reply
+          .status(201)
+          .send({ ban: await services.networkBans.banFromReport(actor, report_id, body) });
       },
     );
 
@@ -193,7 +195,11 @@ export function adminRoutes(services: Services): FastifyPluginAsync {
       async (req, reply) => {
         const actor = await requireModerator(services, req);
         const { ban_id } = parseInput(NetworkBanIdParamsSchema, req.params);
-        await services.networkBans.lift(actor, ban_id, parseInput(LiftNetworkBanRequestSchema, req.body).reason);
+        await services.networkBans.lift(
+          actor,
+          ban_id,
+          parseInput(LiftNetworkBanRequestSchema, req.body).reason,
+        );
         return reply.status(204).send();
       },
     );
