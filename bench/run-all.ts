@@ -20,6 +20,7 @@ import { matchingScenario } from './scenarios/matching-scenario.js';
 import { drainScenario } from './scenarios/drain-scenario.js';
 import { loginStormScenario } from './scenarios/login-storm-scenario.js';
 import { profileOmeChat } from './scenarios/profile-scenario.js';
+import { signupPowScenario } from './scenarios/signup-pow-scenario.js';
 
 type Scenario = (ctx: BenchContext) => Promise<Omit<ScenarioResult, 'id' | 'quiet' | 'ms'>>;
 const SCENARIOS: Record<number, Scenario> = {
@@ -29,6 +30,7 @@ const SCENARIOS: Record<number, Scenario> = {
   4: matchingScenario,
   5: drainScenario,
   6: loginStormScenario,
+  7: signupPowScenario,
 };
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Argon2SecretHasher, loadConfig, startServer } from '@omechat/server';
+import { OMECHAT_BENCH_ENV } from '../lib/spawn-bench-server.js';
 import { baselineToken } from '../servers/baseline-token.js';
 import type { Creds } from '../load/load-types.js';
 import { postJson } from './http-json.js';
@@ -28,6 +29,8 @@ export async function seedIdleClients(count: number, baselineSecret: string): Pr
   const limit = String(1_000_000);
   const server = await startServer(
     loadConfig({
+      // The bench's settings (limits opened, no sign-up work or probation), then this run's own.
+      ...OMECHAT_BENCH_ENV,
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: templateDir,

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { AccessTokenSchema, ClientHashSchema, SecretSchema, UserHashSchema } from './common-schemas.js';
+import { SignupProofSchema } from './pow-schemas.js';
 
 // Username and age are checked for type here and for content by the domain, so each failure gets its
 // own precise code (USERNAME_INVALID, AGE_INVALID) instead of a generic INVALID_INPUT.
 export const CreateAccountRequestSchema = z.strictObject({
   username: z.string().max(256),
   age: z.unknown(),
+  /** The solved sign-up challenge (pow-schemas.ts); needed whenever the challenge's level is above 0. */
+  proof: SignupProofSchema.optional(),
 });
 export type CreateAccountRequest = z.infer<typeof CreateAccountRequestSchema>;
 
@@ -48,6 +51,8 @@ export const AccountInfoSchema = z.object({
   username: z.string(),
   age: z.number().int(),
   created_day: z.string(),
+  /** On probation (new account): queue only, lower rates (docs/atss.md). */
+  probation: z.boolean().optional(),
 });
 export type AccountInfo = z.infer<typeof AccountInfoSchema>;
 

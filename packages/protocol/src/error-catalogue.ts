@@ -30,6 +30,27 @@ export const ERROR_CATALOGUE = {
     status: 409,
     message: 'This account has the most devices allowed. Sign out or revoke one first.',
   },
+  // Sign-up proof of work and the network layer (MLBS re-entry and network layers)
+  PROOF_REQUIRED: {
+    status: 428,
+    message: 'Sign-up needs a solved challenge: get one from POST /api/v1/accounts/challenge and solve it.',
+  },
+  PROOF_INVALID: { status: 400, message: 'The sign-up challenge was not solved, or not for this network.' },
+  PROOF_REUSED: { status: 409, message: 'This sign-up challenge was already used; get a new one.' },
+  PROOF_EXPIRED: { status: 410, message: 'This sign-up challenge has expired; get a new one.' },
+  NETWORK_BANNED: {
+    status: 403,
+    message: 'Your network is blocked from this service for a while. Try again later.',
+  },
+  // Probation and behaviour limits
+  ON_PROBATION: {
+    status: 403,
+    message: 'New accounts can only use "find a stranger" for their first days and chats.',
+  },
+  NEXT_COOLDOWN: {
+    status: 429,
+    message: 'You skipped many people in a short time. Take a short break before the next chat.',
+  },
   // Resources
   NOT_FOUND: { status: 404, message: 'Not found.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'There is no such route.' },

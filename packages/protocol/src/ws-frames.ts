@@ -254,6 +254,8 @@ export type ServerFrame =
       reason: 'left' | 'next' | 'blocked' | 'account_deleted' | 'age_wall' | 'closed';
     }
   | { type: 'moderation.notice'; strike: StrikeView }
+  /** Rapid skipping earned a cooldown: no queue (NEXT_COOLDOWN) until `until` (ms). */
+  | { type: 'cooldown'; reason: 'rapid_next'; until: number }
   | { type: 'match.waiting'; ref?: string }
   | { type: 'match.cancelled'; ref?: string }
   | { type: 'browse.result'; ref?: string; people: PartnerInfo[] }

@@ -9,6 +9,9 @@ import {
   type CreateAccountResponse,
   type CreateClientRequest,
   type CreateClientResponse,
+  type SignupChallengeResponse,
+  type SignupProof,
+  SignupChallengeResponseSchema,
 } from '@omechat/protocol';
 import type { ClientCredentials } from './client-credentials.js';
 import { toOmeChatError } from './to-omechat-error.js';
@@ -47,8 +50,17 @@ export class HttpApi {
   }
 
   /** Signs up. The returned `secret` is shown once: the caller must keep it (it is the only login). */
-  createAccount(body: { username: string; age: number }): Promise<CreateAccountResponse> {
+  createAccount(body: {
+    username: string;
+    age: number;
+    proof?: SignupProof;
+  }): Promise<CreateAccountResponse> {
     return this.call('POST', '/accounts', { body, schema: CreateAccountResponseSchema });
+  }
+
+  /** A sign-up challenge at the caller's current difficulty (`challenge` null: no work needed now). */
+  signupChallenge(): Promise<SignupChallengeResponse> {
+    return this.call('POST', '/accounts/challenge', { schema: SignupChallengeResponseSchema });
   }
 
   /** Adds a client (device) to the account; returns its credentials. */

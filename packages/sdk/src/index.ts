@@ -16,7 +16,19 @@ export { MemoryKeyStore } from './memory-key-store.js';
 export { IndexedDbKeyStore, type EncryptedRecord } from './indexed-db-key-store.js';
 export { toOmeChatError } from './to-omechat-error.js';
 export { transportError } from './transport-error.js';
-export { OmeChatClient, type SignInOptions, type RestoreOptions } from './omechat-client.js';
+export {
+  OmeChatClient,
+  type SignInOptions,
+  type RestoreOptions,
+  type SignUpOptions,
+} from './omechat-client.js';
+export {
+  defaultPowSolver,
+  thisThreadSolver,
+  webWorkerSolver,
+  type PowProgress,
+  type PowSolver,
+} from './pow-solver.js';
 export type {
   ChatMessage,
   ChatSummary,

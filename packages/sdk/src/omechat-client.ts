@@ -1,3 +1,4 @@
+import { defaultPowSolver, type PowProgress, type PowSolver } from './pow-solver.js';
 import { OmeChatError, type ChatInfo, type PartnerInfo, type ServerFrame } from '@omechat/protocol';
 import {
   ClientAccount,
@@ -35,6 +36,17 @@ type ClientOptions = Pick<SignInOptions, 'WebSocketImpl' | 'fetchImpl' | 'clock'
  * This class only composes the modules that do the work: `ClientAccount`, `ClientConnection`,
  * `PeerSessions`, `LocalChats`, `Outbox` and `ClientMatching`.
  */
+/** Options of `OmeChatClient.createAccount`. */
+export interface SignUpOptions {
+  fetchImpl?: typeof fetch;
+  /** Where the sign-up challenge is solved (default: a Web Worker in browsers, else this thread). */
+  solver?: PowSolver;
+  /** The difficulty the server asked for (level 0: no work). */
+  onChallenge?: (c: { level: number; max: number }) => void;
+  /** Solving progress: counters tried of at most `max` (on average half are needed). */
+  onProgress?: (p: PowProgress) => void;
+}
+
 export class OmeChatClient extends TypedEmitter<ClientEvents> {
   private readonly account: ClientAccount;
   private readonly connection: ClientConnection;
@@ -107,13 +119,32 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
 
   // ---- accounts -------------------------------------------------------------------------------
 
-  /** Creates an account; the returned secret is shown to the user once and never stored here. */
+  /**
+   * Creates an account; the returned secret is shown to the user once and never stored here.
+   * First asks for a sign-up challenge and, when the server wants work (level above 0), solves it
+   * (a Web Worker in browsers; pass `workerThreadSolver` from `@omechat/sdk/node` in Node),
+   * reporting progress. A challenge that expired or was refused meanwhile is retried once.
+   */
   static async createAccount(
     baseUrl: string,
     input: { username: string; age: number },
-    fetchImpl?: typeof fetch,
+    opts: SignUpOptions = {},
   ) {
-    return new HttpApi(baseUrl, fetchImpl).createAccount(input);
+    const http = new HttpApi(baseUrl, opts.fetchImpl);
+    for (let attempt = 0; ; attempt++) {
+      const c = await http.signupChallenge();
+      opts.onChallenge?.({ level: c.level, max: c.max_counter });
+      const proof = c.challenge
+        ? await (opts.solver ?? defaultPowSolver())({ ...c, challenge: c.challenge }, opts.onProgress)
+        : undefined;
+      try {
+        return await http.createAccount({ ...input, ...(proof ? { proof } : {}) });
+      } catch (e) {
+        const again =
+          e instanceof OmeChatError && (e.code === 'PROOF_EXPIRED' || e.code === 'PROOF_REQUIRED');
+        if (!again || attempt > 0) throw e;
+      }
+    }
   }
 
   /** Signs this device in with username + secret: a new client, fresh device keys, the derived identity. */
@@ -199,6 +230,11 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
     switch (f.type) {
       case 'envelope':
         return background(this.chats.receive(f));
+      case 'cooldown':
+        // The server refuses the queue until then; a search in progress is over.
+        this.matching.matched();
+        if (typeof f.until === 'number') this.emit('cooldown', { until: f.until });
+        return;
       case 'match.found':
         this.matching.matched();
         return background(this.startChat(f.chat));

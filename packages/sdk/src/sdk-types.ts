@@ -42,6 +42,8 @@ export interface ClientEvents {
   'invite.received': { invitation_id: string; from: PartnerInfo };
   'invite.declined': { invitation_id: string };
   presence: { chat_id: string; online: boolean };
+  /** Rapid skipping earned a cooldown: the queue answers NEXT_COOLDOWN until `until` (ms). */
+  cooldown: { until: number };
   'signed-out': { reason: 'revoked' | 'deleted' | 'local' };
   /** Problems that concern no single call: an undecryptable message, a failed background step. */
   error: { code: string; message: string };

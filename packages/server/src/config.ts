@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { POW_MAX_COUNTER } from '@omechat/protocol';
 import { MAX_DEVICES_PER_ACCOUNT } from './core/accounts/account-service.js';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -68,6 +69,33 @@ export const ConfigSchema = z.object({
   FRANKING_KEY_ROTATION_HOURS: int(24, 1, 24 * 30),
   AUDIT_RETENTION_DAYS: int(730, 30, 3650),
   MODERATION_SWEEP_MS: int(2000, 100, 600_000),
+  // Ban evasion: proof of work, network layer, probation, behaviour limits (docs/operations.md)
+  POW_MIN_LEVEL: int(1, 0, 20),
+  POW_MAX_LEVEL: int(10, 1, 20),
+  POW_BASE_COUNTER: int(8, 1, 1 << 16),
+  POW_SCRYPT_COST: int(1024, 16, 1 << 15).refine((n) => (n & (n - 1)) === 0, 'must be a power of two'),
+  POW_SCRYPT_BLOCK_SIZE: int(8, 1, 16),
+  POW_CHALLENGE_TTL_SECONDS: int(600, 30, 3600),
+  POW_NETWORK_SIGNUPS_PER_STEP: int(2, 1),
+  POW_GLOBAL_SIGNUPS_PER_STEP: int(600, 1),
+  POW_LEVELS_PER_BAN: int(2, 0, 10),
+  POW_DECAY_MINUTES: int(30, 1, 24 * 60),
+  POW_BAN_DECAY_HOURS: int(24, 1, 24 * 7),
+  CHALLENGES_PER_NETWORK_PER_HOUR: int(60, 1),
+  REPORTS_PER_NETWORK_PER_HOUR: int(60, 1),
+  PROBATION_DAYS: int(3, 0, 365),
+  PROBATION_CHATS: int(5, 0, 1000),
+  PROBATION_MIN_CHAT_SECONDS: int(60, 0, 3600),
+  PROBATION_SEPARATE_POOL: bool(true),
+  SKIPS_PER_HOUR: int(120, 1),
+  PROBATION_SKIPS_PER_HOUR: int(40, 1),
+  RAPID_NEXT_COUNT: int(20, 2, 1000),
+  RAPID_NEXT_WINDOW_SECONDS: int(300, 10, 86_400),
+  NEXT_COOLDOWN_SECONDS: int(120, 1, 86_400),
+  MESSAGES_PER_MINUTE_PER_ACCOUNT: int(300, 1),
+  PROBATION_MESSAGES_PER_MINUTE: int(60, 1),
+  INVITATIONS_PER_HOUR: int(30, 1),
+  BROWSES_PER_MINUTE: int(20, 1),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -88,6 +116,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (
+    r.data.POW_MIN_LEVEL > r.data.POW_MAX_LEVEL ||
+    r.data.POW_BASE_COUNTER * 2 ** (r.data.POW_MAX_LEVEL - 1) > POW_MAX_COUNTER
+  )
+    throw new ConfigError(
+      `Invalid configuration:\n  POW_MAX_LEVEL: must be at least POW_MIN_LEVEL, and POW_BASE_COUNTER × 2^(POW_MAX_LEVEL - 1) at most ${POW_MAX_COUNTER}`,
+    );
   if (r.data.REDIS_URL) {
     // Refuse rather than silently run single-node: several nodes without the bus would lose events.
     throw new ConfigError(

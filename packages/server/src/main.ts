@@ -27,6 +27,16 @@ import { ReportWindows } from './core/moderation/report-windows.js';
 import { StandingService } from './core/moderation/standing-service.js';
 import { frankingKeyPolicy, moderationPolicy } from './moderation-config.js';
 import { buildHttpApp } from './http/build-http-app.js';
+import { MemoryNetworkState } from './limits/memory-network-state.js';
+import { Probation } from './core/accounts/probation.js';
+import { BehaviourLimits } from './core/behaviour/behaviour-limits.js';
+import { AuditLog } from './core/moderation/audit-log.js';
+import { NetworkBans } from './core/network/network-bans.js';
+import { NetworkGate } from './core/network/network-gate.js';
+import { NetworkThrottle } from './core/network/network-throttle.js';
+import { SignupChallenges } from './core/signup/signup-challenges.js';
+import { SignupDifficulty } from './core/signup/signup-difficulty.js';
+import { behaviourPolicy, powPolicy, probationPolicy } from './evasion-config.js';
 import type { Services } from './services.js';
 
 export interface RunningServer {
@@ -66,6 +76,35 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       config.ARGON2_CONCURRENCY,
     );
   const hub = new ConnectionHub();
+  // MLBS re-entry, network and behaviour layers (docs/security.md). Network state is RAM only.
+  const networkState = new MemoryNetworkState(clock);
+  const pow = powPolicy(config);
+  const difficulty = new SignupDifficulty(networkState, pow);
+  const networkBans = new NetworkBans({
+    state: networkState,
+    clock,
+    store,
+    audit: new AuditLog(store, clock),
+  });
+  const gate = new NetworkGate({
+    state: networkState,
+    bans: networkBans,
+    throttle: new NetworkThrottle(limiter, {
+      challengesPerHour: config.CHALLENGES_PER_NETWORK_PER_HOUR,
+      reportsPerHour: config.REPORTS_PER_NETWORK_PER_HOUR,
+    }),
+    challenges: new SignupChallenges({ clock, state: networkState, difficulty, policy: pow }),
+    difficulty,
+  });
+  const probation = new Probation({ store, clock, policy: probationPolicy(config) });
+  const behaviour = new BehaviourLimits({
+    limiter,
+    clock,
+    policy: behaviourPolicy(config),
+    probation,
+    notifyCooldown: (user_hash, until) =>
+      hub.sendToUser(user_hash, { type: 'cooldown', reason: 'rapid_next', until }),
+  });
   const directory = new ClientDirectory(store);
   const windows = new ReportWindows({ store, clock, windowMs: policy.reportWindowMs });
   await windows.init();
@@ -98,6 +137,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       messageBurst: config.MESSAGE_BURST,
       envelopeTtlMs: config.MESSAGE_TTL_DAYS * 86_400_000,
     },
+    admitMessage: (user_hash) => behaviour.admitMessage(user_hash),
   });
   const matches = new MatchService({
     store,
@@ -107,6 +147,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     limiter,
     skipCooldownMs: config.SKIP_COOLDOWN_MS,
     standing,
+    probation,
+    behaviour,
+  });
+  chats.events.on('ended', ({ chat, reason }) => {
+    // A chat counts towards leaving probation unless it ended in a block, a report or moderation.
+    if (reason !== 'left' && reason !== 'next') return;
+    const lasted = clock.now() - chat.created_at;
+    for (const u of [chat.user_a, chat.user_b])
+      void probation
+        .chatEnded(u, lasted)
+        .catch((e: Error) => logger.warn({ err: e.message }, 'trust count failed'));
   });
   await matches.init();
   const enforcer = new ModerationEnforcer({
@@ -118,6 +169,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     directory,
     relay: { forgetClient: (c) => relay.forgetClient(c), dropBlock: (c) => relay.cache.drop(c) },
     appealWindowMs: policy.appealWindowMs,
+    onApplied: async (strike) => {
+      if (strike.kind === 'ban') await gate.accountBanned(strike.user_hash);
+      // A person's decision (an upheld report, a warning, a restriction or ban) restarts probation.
+      if (!strike.automated) await probation.restart(strike.user_hash);
+    },
   });
   const desk = createModerationDesk({ store, clock, policy, standing, enforcer });
   const prekeys = new PrekeyService({
@@ -156,6 +212,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await chats.endAllOf(user_hash, 'account_deleted');
     },
     standing,
+    gate,
     onAccountDeleted: (user_hash, clientHashes) => {
       directory.invalidate(user_hash);
       matches.forgetUser(user_hash);
@@ -185,6 +242,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const services: Services = {
     accounts,
     networkHasher: new NetworkHasher(clock),
+    network: gate,
+    networkBans,
+    probation,
     directory,
     hub,
     chats,
@@ -203,6 +263,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       standing,
       audit: desk.audit,
       policy,
+      probation,
     }),
     standing,
     appeals: new AppealService({ store, clock, accounts, standing, appealWindowMs: policy.appealWindowMs }),

@@ -8,6 +8,9 @@ import type { ModeratorService } from './core/moderation/moderator-service.js';
 import type { ReportService } from './core/moderation/report-service.js';
 import type { StandingService } from './core/moderation/standing-service.js';
 import type { NetworkHasher } from './core/network-hasher.js';
+import type { Probation } from './core/accounts/probation.js';
+import type { NetworkBans } from './core/network/network-bans.js';
+import type { NetworkGate } from './core/network/network-gate.js';
 import type { PrekeyService } from './core/prekeys/prekey-service.js';
 import type { ConnectionHub } from './core/presence/connection-hub.js';
 import type { RelayService } from './core/relay/relay-service.js';
@@ -16,6 +19,10 @@ import type { RelayService } from './core/relay/relay-service.js';
 export interface Services {
   accounts: AccountService;
   networkHasher: NetworkHasher;
+  /** MLBS network and re-entry layers at sign-up, sign-in and reports. */
+  network: NetworkGate;
+  networkBans: NetworkBans;
+  probation: Probation;
   directory: ClientDirectory;
   hub: ConnectionHub;
   chats: ChatService;

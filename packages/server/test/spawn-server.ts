@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appendRunLog, runLogFile } from '@omechat/test-kit';
+import { EVASION_TEST_ENV, appendRunLog, runLogFile } from '@omechat/test-kit';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'omechat.js');
 
@@ -32,6 +32,7 @@ export async function spawnServer(
       LOG_LEVEL: 'warn',
       SIGNUPS_PER_NETWORK_PER_HOUR: '100000',
       LOGINS_PER_NETWORK_PER_MINUTE: '100000',
+      ...EVASION_TEST_ENV,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

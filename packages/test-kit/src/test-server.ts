@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, startServer, type Config, type RunningServer, type StartOptions } from '@omechat/server';
 import { appendRunLog, runLogFile } from './log-scan.js';
+import { EVASION_TEST_ENV } from './evasion-test-env.js';
+import { solveSignup } from './solve-signup.js';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -35,6 +37,7 @@ export async function startTestServer(
     LOG_LEVEL: 'debug',
     SIGNUPS_PER_NETWORK_PER_HOUR: '100000',
     LOGINS_PER_NETWORK_PER_MINUTE: '100000',
+    ...EVASION_TEST_ENV,
     ...env,
   });
   const logs: string[] = [];
@@ -114,7 +117,11 @@ function recordUsernames(store: RunningServer['store']): void {
 
 /** Signs up and adds one client; returns the credentials a test needs. */
 export async function signUp(server: TestServer, username: string, age: number) {
-  const acc = await server.api('/api/v1/accounts', { body: { username, age } });
+  // Solves the sign-up challenge whenever the server asks for work (level above 0).
+  const challenge = await server.api('/api/v1/accounts/challenge', { method: 'POST' });
+  if (challenge.status !== 200) throw new Error(`challenge failed: ${JSON.stringify(challenge.body)}`);
+  const proof = await solveSignup(challenge.body);
+  const acc = await server.api('/api/v1/accounts', { body: { username, age, ...(proof ? { proof } : {}) } });
   if (acc.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(acc.body)}`);
   const cl = await server.api('/api/v1/clients', { body: { username, secret: acc.body.secret } });
   if (cl.status !== 201) throw new Error(`add client failed: ${JSON.stringify(cl.body)}`);

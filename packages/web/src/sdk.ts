@@ -21,6 +21,13 @@ export function errorText(err: unknown): string {
       return `Too many attempts. Please wait ${retryAfterSeconds} s and try again.`;
     if (code === 'INVALID_CREDENTIALS') return 'That username and secret do not match.';
     if (code === 'USERNAME_TAKEN') return 'That pseudonym is taken. Try another one.';
+    if (code === 'NETWORK_BANNED' && typeof retryAfterSeconds === 'number')
+      return `Your network is blocked for now. Try again in ${Math.ceil(retryAfterSeconds / 3600)} h.`;
+    if (
+      (code === 'NEXT_COOLDOWN' || code === 'ON_PROBATION' || code === 'PROOF_EXPIRED') &&
+      typeof message === 'string'
+    )
+      return message;
     if (typeof message === 'string' && message) return message;
   }
   return 'Something went wrong. Please try again.';

@@ -92,6 +92,11 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
       }),
       client.on('invite.received', (inv) => dispatch({ type: 'invite', invitation: inv })),
       client.on('invite.declined', () => cbRef.current.notify('Your invitation was declined.')),
+      client.on('cooldown', ({ until }) =>
+        cbRef.current.notify(
+          `You skipped many people in a short time. Take a break: you can look for someone new in ${Math.max(1, Math.ceil((until - Date.now()) / 60_000))} min.`,
+        ),
+      ),
       client.on('signed-out', ({ reason }) => cbRef.current.onSignedOut(reason)),
       client.on('error', (e) => cbRef.current.notify(e.message || 'Something went wrong.', 'error')),
     ];

@@ -1,1 +1,2 @@
 export { FileKeyStore } from './file-key-store.js';
+export { workerThreadSolver } from './worker-thread-solver.js';

@@ -5,7 +5,10 @@ import { createModerationDesk } from '../core/moderation/create-moderation-desk.
 import { moderationPolicy } from '../moderation-config.js';
 import { openStore } from '../open-store.js';
 import { systemClock } from '../ports/clock.js';
-import { ADMIN_COMMANDS, UsageError, type AdminCommand } from './admin-commands.js';
+import { ADMIN_COMMANDS as CORE_COMMANDS, UsageError, type AdminCommand } from './admin-commands.js';
+import { NETWORK_COMMANDS } from './admin-network-commands.js';
+
+const ADMIN_COMMANDS: Record<string, AdminCommand> = { ...CORE_COMMANDS, ...NETWORK_COMMANDS };
 
 export interface CliIo {
   out(text: string): void;
@@ -95,7 +98,7 @@ export async function runAdmin(
     const flags: Record<string, string> = {};
     for (const [k, v] of Object.entries(parsed.values as Record<string, unknown>))
       if (typeof v === 'string') flags[k] = v;
-    const result = await command.run({ desk, store, args: parsed.positionals, flags });
+    const result = await command.run({ desk, store, args: parsed.positionals, flags, env });
     io.out(parsed.values.json ? `${JSON.stringify(result.value, null, 2)}\n` : `${result.text}\n`);
     return 0;
   } catch (e) {

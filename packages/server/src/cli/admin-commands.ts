@@ -27,6 +27,8 @@ export interface CommandContext {
   /** Positional arguments after the command words. */
   args: string[];
   flags: Record<string, string | undefined>;
+  /** The CLI's environment (network commands read the moderator token and port from it). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface AdminCommand {

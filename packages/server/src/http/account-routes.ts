@@ -7,6 +7,7 @@ import {
   CreateClientRequestSchema,
   CreateClientResponseSchema,
   ListClientsResponseSchema,
+  SignupChallengeResponseSchema,
   parseInput,
 } from '@omechat/protocol';
 import type { Services } from '../services.js';
@@ -32,6 +33,19 @@ export function accountRoutes(services: Services): FastifyPluginAsync {
         const created = await services.accounts.createAccount(body, req.networkHash);
         return reply.status(201).send(created);
       },
+    );
+
+    app.post(
+      '/accounts/challenge',
+      {
+        schema: routeDoc({
+          summary: 'A sign-up challenge (proof of work) at the difficulty of the caller’s network',
+          tags: ['accounts'],
+          auth: 'none',
+          ok: { 200: SignupChallengeResponseSchema },
+        }),
+      },
+      async (req) => services.network.issueChallenge(req.networkHash),
     );
 
     app.post(
@@ -99,7 +113,8 @@ export function accountRoutes(services: Services): FastifyPluginAsync {
       },
       async (req) => {
         const principal = await requirePrincipal(services, req);
-        return services.accounts.getAccount(principal);
+        const account = await services.accounts.getAccount(principal);
+        return { ...account, probation: await services.probation.isOnProbation(principal.user_hash) };
       },
     );
 

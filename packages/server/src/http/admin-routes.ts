@@ -28,6 +28,10 @@ import {
   ResolveReportResponseSchema,
   UnbanRequestSchema,
   UnbanResponseSchema,
+  NetworkBanRequestSchema,
+  NetworkBanIdParamsSchema,
+  NetworkBanViewSchema,
+  LiftNetworkBanRequestSchema,
 } from '@omechat/protocol';
 import type { Actor } from '../core/moderation/audit-log.js';
 import type { Services } from '../services.js';
@@ -134,6 +138,69 @@ export function adminRoutes(services: Services): FastifyPluginAsync {
         const { report_id } = parseInput(ReportIdParamsSchema, req.params);
         const { text } = parseInput(NoteRequestSchema, req.body);
         return reply.status(201).send(await desk.addNote(actor, 'report', report_id, text));
+      },
+    );
+
+    // Network bans (RAM only, at most 72 h), placed from a report: docs/moderation.md.
+    app.post(
+      '/reports/:report_id/network-ban',
+      {
+        schema: routeDoc({
+          summary: 'Ban, for at most 72 h, the network the reported account last used',
+          tags: ['admin'],
+          auth: 'moderator',
+          params: ReportIdParamsSchema,
+          body: NetworkBanRequestSchema,
+          ok: { 201: z.object({ ban: NetworkBanViewSchema }) },
+        }),
+      },
+      async (req, reply) => {
+        const actor = await requireModerator(services, req);
+        const { report_id } = parseInput(ReportIdParamsSchema, req.params);
+        const body = parseInput(NetworkBanRequestSchema, req.body);
+        return reply
+          .status(201)
+          .send({ ban: await services.networkBans.banFromReport(actor, report_id, body) });
+      },
+    );
+
+    app.get(
+      '/network-bans',
+      {
+        schema: routeDoc({
+          summary: 'Network bans in force (never the network itself)',
+          tags: ['admin'],
+          auth: 'moderator',
+          ok: { 200: z.object({ bans: z.array(NetworkBanViewSchema) }) },
+        }),
+      },
+      async (req) => {
+        await requireModerator(services, req);
+        return { bans: await services.networkBans.list() };
+      },
+    );
+
+    app.post(
+      '/network-bans/:ban_id/lift',
+      {
+        schema: routeDoc({
+          summary: 'Lift a network ban',
+          tags: ['admin'],
+          auth: 'moderator',
+          params: NetworkBanIdParamsSchema,
+          body: LiftNetworkBanRequestSchema,
+          ok: { 204: null },
+        }),
+      },
+      async (req, reply) => {
+        const actor = await requireModerator(services, req);
+        const { ban_id } = parseInput(NetworkBanIdParamsSchema, req.params);
+        await services.networkBans.lift(
+          actor,
+          ban_id,
+          parseInput(LiftNetworkBanRequestSchema, req.body).reason,
+        );
+        return reply.status(204).send();
       },
     );
 

@@ -34,6 +34,7 @@ export function reportRoutes(services: Services, opts: { reportBodyLimit: number
       },
       async (req, reply) => {
         const principal = await requirePrincipal(services, req);
+        await services.network.admitReport(req.networkHash);
         const body = parseInput(ReportRequestSchema, req.body);
         return reply.status(201).send(await services.reports.submit(principal, body));
       },

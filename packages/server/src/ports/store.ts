@@ -145,8 +145,18 @@ export interface BlockStore {
   listBlockedPairs(): Promise<string[]>;
 }
 
+/** Probation's trust counter (MLBS re-entry layer, core/accounts/probation.ts). */
+export interface TrustStore {
+  /** Chats counted since `since`; null: none yet (then `since` is the sign-up). */
+  getTrust(user_hash: string): Promise<{ chats: number; since: number } | null>;
+  /** Counts one more chat (a new row starts from the account's sign-up time). */
+  addTrustedChat(user_hash: string): Promise<void>;
+  /** Starts over from `since` with no chats (a person upheld a report or decided a strike). */
+  resetTrust(user_hash: string, since: number): Promise<void>;
+}
+
 export interface Store
-  extends AccountStore, ChatStore, EnvelopeStore, PrekeyStore, ServerKeyStore, BlockStore {
+  extends AccountStore, TrustStore, ChatStore, EnvelopeStore, PrekeyStore, ServerKeyStore, BlockStore {
   /** Moderation tables on the same database (ports/moderation-store.ts). */
   readonly moderation: ModerationStore;
   close(): Promise<void>;

@@ -42,6 +42,22 @@ export function describeStoreContract(
       ...over,
     });
 
+    it('keeps the probation trust count per account, from the sign-up, reset by a strike, deleted with the account', async () => {
+      const u = user({ created_at: 1_700_000_000_000 });
+      await store.createUser(u);
+      expect(await store.getTrust(u.user_hash)).toBeNull();
+      await store.addTrustedChat(u.user_hash);
+      await store.addTrustedChat(u.user_hash);
+      expect(await store.getTrust(u.user_hash)).toEqual({ chats: 2, since: 1_700_000_000_000 });
+      await store.resetTrust(u.user_hash, 1_800_000_000_000);
+      expect(await store.getTrust(u.user_hash)).toEqual({ chats: 0, since: 1_800_000_000_000 });
+      await store.addTrustedChat(u.user_hash);
+      expect(await store.getTrust(u.user_hash)).toEqual({ chats: 1, since: 1_800_000_000_000 });
+      await store.addTrustedChat(hex()); // no such account: nothing happens
+      await store.deleteUser(u.user_hash);
+      expect(await store.getTrust(u.user_hash)).toBeNull();
+    });
+
     it('creates and reads users by hash and username key', async () => {
       const u = user();
       expect(await store.createUser(u)).toBe(true);

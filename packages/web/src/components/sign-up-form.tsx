@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { OmeChatClient, errorText } from '../sdk.js';
 import { SecretReveal } from './secret-reveal.js';
+import { SignupWorkProgress, type SignupWork } from './signup-work-progress.js';
 
 interface Created {
   username: string;
@@ -14,6 +15,7 @@ export function SignUpForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<Created | null>(null);
+  const [work, setWork] = useState<SignupWork | null>(null);
   const errId = useId();
 
   if (created) return <SecretReveal {...created} onSignedIn={onSignedIn} />;
@@ -39,12 +41,20 @@ export function SignUpForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
           );
         setBusy(true);
         try {
-          const acc = await OmeChatClient.createAccount(location.origin, { username: name, age: ageNum });
+          const acc = await OmeChatClient.createAccount(
+            location.origin,
+            { username: name, age: ageNum },
+            {
+              onChallenge: ({ max }) => setWork(max > 0 ? { tried: 0, max } : null),
+              onProgress: (p) => setWork(p),
+            },
+          );
           setCreated({ username: acc.username, secret: acc.secret, age: acc.age });
         } catch (err) {
           setError(errorText(err));
         } finally {
           setBusy(false);
+          setWork(null);
         }
       }}
     >
@@ -88,13 +98,14 @@ export function SignUpForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
           apart.
         </p>
       </div>
+      {work ? <SignupWorkProgress work={work} /> : null}
       {error ? (
         <p id={errId} className="form-error" role="alert" data-testid="signup-error">
           {error}
         </p>
       ) : null}
       <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="signup-submit">
-        {busy ? 'Creating…' : 'Create account'}
+        {work ? 'Checking…' : busy ? 'Creating…' : 'Create account'}
       </button>
     </form>
   );

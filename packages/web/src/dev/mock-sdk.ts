@@ -107,8 +107,20 @@ export class OmeChatClient {
     for (const h of this.handlers.get(event) ?? []) h(payload);
   }
 
-  static async createAccount(_baseUrl: string, input: { username: string; age: number }) {
-    await sleep(400);
+  static async createAccount(
+    _baseUrl: string,
+    input: { username: string; age: number },
+    opts: {
+      onChallenge?: (c: { level: number; max: number }) => void;
+      onProgress?: (p: { tried: number; max: number }) => void;
+    } = {},
+  ) {
+    // A pretend proof of work, so the progress bar can be looked at without a server.
+    opts.onChallenge?.({ level: 1, max: 16 });
+    for (let tried = 1; tried <= 8; tried++) {
+      await sleep(50);
+      opts.onProgress?.({ tried, max: 16 });
+    }
     if (input.username.trim().length < 3) throw new MockError('USERNAME_INVALID', 'Username too short.');
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
     const secret = Array.from({ length: 64 }, () => alphabet[Math.floor(Math.random() * 62)]).join('');

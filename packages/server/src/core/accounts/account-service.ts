@@ -8,6 +8,7 @@ import {
   type CreateAccountResponse,
   type CreateClientResponse,
   type AccountInfo,
+  type SignupProof,
 } from '@omechat/protocol';
 import type { Clock } from '../../ports/clock.js';
 import type { RateLimiter } from '../../ports/rate-limiter.js';
@@ -19,6 +20,7 @@ import { digestsEqual, tokenHash } from '../token-hash.js';
 import { currentAge } from '../matching/atss.js';
 import { SignInLimiter } from './sign-in-limiter.js';
 import { staleDevice } from './stale-device.js';
+import type { NetworkGate } from '../network/network-gate.js';
 
 export interface AccountLimits {
   signupsPerNetworkPerHour: number;
@@ -65,6 +67,8 @@ export interface AccountServiceDeps {
   onClientRevoked?: (principal: Principal) => void | Promise<void>;
   /** Moderation: throws ACCOUNT_BANNED (with the statement of reasons) while a ban holds. */
   standing?: { assertNotBanned(user_hash: string): Promise<void> };
+  /** MLBS re-entry and network layers (core/network/network-gate.ts). */
+  gate?: Pick<NetworkGate, 'admitSignup' | 'signedUp' | 'admitSignIn' | 'signedIn'>;
 }
 
 const SECRET_LENGTH = 64;
@@ -86,17 +90,20 @@ export class AccountService {
   }
 
   async createAccount(
-    input: { username: string; age: unknown },
+    input: { username: string; age: unknown; proof?: SignupProof | undefined },
     networkHash: string,
   ): Promise<CreateAccountResponse> {
     const username = normalizeUsername(input.username);
     if (!username) throw new OmeChatError('USERNAME_INVALID');
     const age = AgeSchema.safeParse(input.age);
     if (!age.success) throw new OmeChatError('AGE_INVALID');
+    await this.deps.gate?.admitSignIn(networkHash);
     await this.throttle(`signup:net:${networkHash}`, this.limits.signupsPerNetworkPerHour, 3_600_000);
 
     const key = usernameKey(username);
     if (await this.deps.store.getUserByUsernameKey(key)) throw new OmeChatError('USERNAME_TAKEN');
+    // Checked (and spent) only now, so a taken name does not cost the caller a solved challenge.
+    await this.deps.gate?.admitSignup(input.proof, networkHash);
     const secret = randomAlphanumeric(SECRET_LENGTH);
     const user_hash = randomHash();
     const secret_hash = await this.deps.hasher.hash(secret);
@@ -111,6 +118,7 @@ export class AccountService {
     });
     // The unique index decides races between two sign-ups of the same name.
     if (!created) throw new OmeChatError('USERNAME_TAKEN');
+    await this.deps.gate?.signedUp(user_hash, networkHash);
     return { user_hash, secret, username, age: age.data };
   }
 
@@ -118,8 +126,10 @@ export class AccountService {
     input: { username: string; secret: string; label?: string | undefined },
     networkHash: string,
   ): Promise<CreateClientResponse> {
+    await this.deps.gate?.admitSignIn(networkHash);
     const user = await this.checkCredentials(input, networkHash);
     await this.deps.standing?.assertNotBanned(user.user_hash);
+    await this.deps.gate?.signedIn(user.user_hash, networkHash);
 
     const access_token = randomAlphanumeric(TOKEN_LENGTH);
     const client_hash = randomHash();

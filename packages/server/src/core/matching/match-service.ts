@@ -10,6 +10,8 @@ import type { Clock } from '../../ports/clock.js';
 import type { RateLimiter } from '../../ports/rate-limiter.js';
 import type { AccountStore, BlockStore, ServerKeyStore } from '../../ports/store.js';
 import type { Principal } from '../accounts/account-service.js';
+import type { Probation } from '../accounts/probation.js';
+import type { BehaviourLimits } from '../behaviour/behaviour-limits.js';
 import type { ChatService } from '../chats/chat-service.js';
 import type { ConnectionHub } from '../presence/connection-hub.js';
 import { currentAge, mayMeet } from './atss.js';
@@ -25,6 +27,10 @@ export interface MatchServiceDeps {
   skipCooldownMs?: number;
   /** Moderation: throws ACCOUNT_RESTRICTED / ACCOUNT_BANNED for users who may not meet anyone new. */
   standing?: { assertMayMeet(user_hash: string): Promise<void> };
+  /** MLBS re-entry layer: accounts on probation use the queue only (and meet only each other if set). */
+  probation?: Pick<Probation, 'isOnProbation' | 'assertTrusted' | 'policy'>;
+  /** MLBS behaviour layer: skip, invitation and browse limits, and the rapid-skip cooldown. */
+  behaviour?: BehaviourLimits;
   invitationTtlMs?: number;
   browsesPerMinute?: number;
   random?: () => number;
@@ -86,6 +92,7 @@ export class MatchService {
   async join(principal: Principal, tolerance: number, ref?: string): Promise<ServerFrame> {
     if ((await this.deps.chats.partnersOf(principal.user_hash)).length > 0)
       throw new OmeChatError('ALREADY_IN_CHAT');
+    this.deps.behaviour?.assertNoCooldown(principal.user_hash);
     await this.deps.standing?.assertMayMeet(principal.user_hash);
     const age = await this.ageOf(principal.user_hash);
     const m = this.queue.join({
@@ -93,6 +100,7 @@ export class MatchService {
       client_hash: principal.client_hash,
       age,
       tolerance,
+      newcomer: await this.isNewcomer(principal.user_hash),
     });
     if (!m) return { type: 'match.waiting', ref };
     await this.deps.chats.create(m.a.user_hash, m.b.user_hash, 'match');
@@ -109,7 +117,10 @@ export class MatchService {
     // Refused before the chat ends when another chat would keep the user out of the queue anyway.
     const others = await this.deps.chats.partnersOf(principal.user_hash);
     if (others.some((c) => c.chat_id !== frame.chat_id)) throw new OmeChatError('ALREADY_IN_CHAT');
+    await this.deps.behaviour?.admitSkip(principal.user_hash);
     await this.deps.chats.end(frame.chat_id, 'next');
+    // Rapid skipping: this chat has ended, but the user is not queued until the cooldown is over.
+    await this.deps.behaviour?.countedSkip(principal.user_hash);
     return this.join(principal, frame.tolerance, frame.ref);
   }
 
@@ -135,6 +146,8 @@ export class MatchService {
 
   async setAvailability(principal: Principal, frame: ClientFrameOf<'availability'>): Promise<ServerFrame> {
     if (frame.open) await this.deps.standing?.assertMayMeet(principal.user_hash);
+    // Being open means being browsed and invited, which probation does not allow either.
+    if (frame.open) await this.deps.probation?.assertTrusted(principal.user_hash);
     if (frame.open) this.open.set(principal.user_hash, frame.tolerance);
     else this.open.delete(principal.user_hash);
     return { type: 'ok', ref: frame.ref };
@@ -144,13 +157,17 @@ export class MatchService {
     principal: Principal,
     frame: ClientFrameOf<'browse'>,
   ): Promise<ServerFrameOf<'browse.result'>> {
-    const rl = await this.deps.limiter.hit(
-      `browse:${principal.user_hash}`,
-      this.deps.browsesPerMinute ?? 20,
-      60_000,
-    );
-    if (!rl.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: rl.retryAfterSeconds });
+    if (this.deps.behaviour) await this.deps.behaviour.admitBrowse(principal.user_hash);
+    else {
+      const rl = await this.deps.limiter.hit(
+        `browse:${principal.user_hash}`,
+        this.deps.browsesPerMinute ?? 20,
+        60_000,
+      );
+      if (!rl.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: rl.retryAfterSeconds });
+    }
     await this.deps.standing?.assertMayMeet(principal.user_hash);
+    await this.deps.probation?.assertTrusted(principal.user_hash);
     const me = {
       user_hash: principal.user_hash,
       age: await this.ageOf(principal.user_hash),
@@ -173,6 +190,7 @@ export class MatchService {
   }
 
   async invite(principal: Principal, frame: ClientFrameOf<'invite'>): Promise<ServerFrameOf<'invite.sent'>> {
+    await this.deps.probation?.assertTrusted(principal.user_hash);
     const theirTolerance = this.open.get(frame.user_hash);
     // One answer for every refusal, so an invitation cannot probe ages or block lists.
     const refuse = () =>
@@ -190,10 +208,12 @@ export class MatchService {
     await this.deps.standing?.assertMayMeet(frame.user_hash).catch(() => {
       throw refuse();
     });
+    if (await this.deps.probation?.isOnProbation(frame.user_hash)) throw refuse();
     if (await this.deps.chats.sharesChat(principal.user_hash, frame.user_hash))
       throw new OmeChatError('ALREADY_IN_CHAT');
     const rl = await this.deps.limiter.hit(`invite:${principal.user_hash}`, 10, 60_000);
     if (!rl.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: rl.retryAfterSeconds });
+    await this.deps.behaviour?.admitInvitation(principal.user_hash);
     this.sweepInvitations();
     const inv: Invitation = {
       id: randomBytes(16).toString('hex'),
@@ -219,6 +239,7 @@ export class MatchService {
       this.deps.hub.sendToUser(inv.from, { type: 'invite.declined', invitation_id: inv.id });
       return { type: 'ok', ref: frame.ref };
     }
+    await this.deps.probation?.assertTrusted(principal.user_hash);
     // Re-check at acceptance: a block or birthday may have happened since.
     const a = { age: await this.ageOf(inv.from), tolerance: inv.tolerance };
     const b = { age: await this.ageOf(inv.to), tolerance: this.open.get(inv.to) ?? 5 };
@@ -251,6 +272,12 @@ export class MatchService {
   forgetUser(user_hash: string): void {
     this.userOffline(user_hash);
     this.ages.delete(user_hash);
+  }
+
+  /** On probation and kept to the newcomers' pool (PROBATION_SEPARATE_POOL). */
+  private async isNewcomer(user_hash: string): Promise<boolean> {
+    const p = this.deps.probation;
+    return p !== undefined && p.policy.separatePool && (await p.isOnProbation(user_hash));
   }
 
   private async ageOf(user_hash: string): Promise<number> {

@@ -25,6 +25,8 @@ export interface ModerationEnforcerDeps {
   directory: Pick<ClientDirectory, 'invalidate'>;
   relay: RelayCaches;
   appealWindowMs: number;
+  /** After a strike was carried out (also a warning, or one lifted meanwhile): difficulty and probation react. */
+  onApplied?: (strike: StrikeRecord) => Promise<void>;
 }
 
 /**
@@ -58,6 +60,7 @@ export class ModerationEnforcer implements StrikeEnforcer {
           });
         }
       }
+      await this.deps.onApplied?.(strike);
       await this.deps.store.moderation.markStrikeApplied(strike.strike_id, this.deps.clock.now());
     } finally {
       this.applying.delete(strike.strike_id);

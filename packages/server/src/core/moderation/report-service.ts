@@ -30,6 +30,8 @@ export interface ReportServiceDeps {
   standing: StandingService;
   audit: AuditLog;
   policy: ModerationPolicy;
+  /** Reports against an account on probation weigh double towards the threshold (MLBS re-entry). */
+  probation?: { isOnProbation(user_hash: string): Promise<boolean> };
 }
 
 /**
@@ -123,7 +125,8 @@ export class ReportService {
     } else {
       const since = this.deps.clock.now() - policy.thresholdWindowMs;
       const reporters = await store.moderation.countOpenReporters(reported, since);
-      if (reporters < policy.reporterThreshold) return;
+      const probation = (await this.deps.probation?.isOnProbation(reported)) ?? false;
+      if (reporters * (probation ? 2 : 1) < policy.reporterThreshold) return;
       // Cite the most severe reason among the reports that count.
       const recent = await store.moderation.listReports({ status: 'open', reported, limit: 200 });
       rule = recent.find((r) => r.created_at >= since)?.reason ?? rule;
@@ -131,6 +134,7 @@ export class ReportService {
         kind: 'threshold',
         reporters,
         hours: Math.round(policy.thresholdWindowMs / HOUR),
+        probation,
       });
     }
     const strike = await this.deps.strikes.impose({

@@ -68,7 +68,7 @@ export function statementOfReasons(i: StatementInput): StatementOfReasons {
 export function automaticRestrictionFacts(
   trigger:
     | { kind: 'immediate'; rule: ReportReason; messages: number }
-    | { kind: 'threshold'; reporters: number; hours: number },
+    | { kind: 'threshold'; reporters: number; hours: number; probation?: boolean },
 ): string {
   if (trigger.kind === 'immediate')
     return (
@@ -78,6 +78,8 @@ export function automaticRestrictionFacts(
     );
   return (
     `${trigger.reporters} different people reported you within ${trigger.hours} hours, each proving with ` +
-    'messages that you sent them. Your account is restricted until a moderator has reviewed the reports.'
+    'messages that you sent them. ' +
+    (trigger.probation ? 'Your account is new (on probation), so each report counted twice. ' : '') +
+    'Your account is restricted until a moderator has reviewed the reports.'
   );
 }

@@ -29,6 +29,8 @@ export interface RelayDeps {
   cache: MessageBlockCache;
   /** Bounds what may be stored for one device; checked before anything of a message is sent. */
   quota?: PendingQuota;
+  /** MLBS behaviour layer: messages per account per minute (lower on probation); throws RATE_LIMITED. */
+  admitMessage?: (user_hash: string) => Promise<void>;
   limits?: Partial<RelayLimits>;
   /** Timer hooks (a test clock may drive them); default setTimeout. */
   sleep?: (ms: number) => Promise<void>;
@@ -101,6 +103,7 @@ export class RelayService {
     frame: ClientFrameOf<'message.send'>,
   ): Promise<ServerFrameOf<'message.ack'>> {
     this.bucket.take(principal.client_hash);
+    if (this.deps.admitMessage) await this.deps.admitMessage(principal.user_hash);
     // The hot path stays synchronous when chat, ages and device lists are cached (the usual case).
     const pending = this.router.route(principal, frame.chat_id);
     const route = pending instanceof Promise ? await pending : pending;

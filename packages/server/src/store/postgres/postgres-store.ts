@@ -100,6 +100,31 @@ export class PostgresStore implements Store {
     );
   }
 
+  async getTrust(user_hash: string): Promise<{ chats: number; since: number } | null> {
+    const r = await this.q<{ chats: number; since: string }>(
+      'SELECT chats, since FROM trust WHERE user_hash = $1',
+      [user_hash],
+    );
+    const row = r.rows[0];
+    return row ? { chats: Number(row.chats), since: Number(row.since) } : null;
+  }
+
+  async addTrustedChat(user_hash: string): Promise<void> {
+    await this.q(
+      `INSERT INTO trust (user_hash, chats, since) SELECT user_hash, 1, created_at FROM users WHERE user_hash = $1
+       ON CONFLICT (user_hash) DO UPDATE SET chats = trust.chats + 1`,
+      [user_hash],
+    );
+  }
+
+  async resetTrust(user_hash: string, since: number): Promise<void> {
+    await this.q(
+      `INSERT INTO trust (user_hash, chats, since) SELECT user_hash, 0, $2 FROM users WHERE user_hash = $1
+       ON CONFLICT (user_hash) DO UPDATE SET chats = 0, since = EXCLUDED.since`,
+      [user_hash, since],
+    );
+  }
+
   async getUserByUsernameKey(username_key: string): Promise<UserRecord | null> {
     return (
       (await this.q<UserRecord>('SELECT * FROM users WHERE username_key = $1', [username_key])).rows[0] ??

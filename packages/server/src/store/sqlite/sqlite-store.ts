@@ -141,6 +141,31 @@ export class SqliteStore implements Store {
     return (this.stmts.getUser.get(user_hash) as UserRecord | undefined) ?? null;
   }
 
+  async getTrust(user_hash: string): Promise<{ chats: number; since: number } | null> {
+    return (
+      (this.db.prepare('SELECT chats, since FROM trust WHERE user_hash = ?').get(user_hash) as
+        { chats: number; since: number } | undefined) ?? null
+    );
+  }
+
+  async addTrustedChat(user_hash: string): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO trust (user_hash, chats, since) SELECT user_hash, 1, created_at FROM users WHERE user_hash = ?
+         ON CONFLICT (user_hash) DO UPDATE SET chats = chats + 1`,
+      )
+      .run(user_hash);
+  }
+
+  async resetTrust(user_hash: string, since: number): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO trust (user_hash, chats, since) SELECT user_hash, 0, ? FROM users WHERE user_hash = ?
+         ON CONFLICT (user_hash) DO UPDATE SET chats = 0, since = excluded.since`,
+      )
+      .run(since, user_hash);
+  }
+
   async getUserByUsernameKey(username_key: string): Promise<UserRecord | null> {
     return (this.stmts.getUserByKey.get(username_key) as UserRecord | undefined) ?? null;
   }
