@@ -12,6 +12,11 @@ import { AccountService } from './core/accounts/account-service.js';
 import { ClientDirectory } from './core/accounts/client-directory.js';
 import { NetworkHasher } from './core/network-hasher.js';
 import { ConnectionHub } from './core/presence/connection-hub.js';
+import { ClusterCaches } from './core/bus/cluster-caches.js';
+import { ClusterHub } from './core/bus/cluster-hub.js';
+import type { BusNetwork } from './core/bus/local-bus.js';
+import { openBus } from './open-bus.js';
+import { NodeLock } from './store/postgres/node-lock.js';
 import { ChatService } from './core/chats/chat-service.js';
 import { FrankingTagger } from './core/relay/franking-tagger.js';
 import { MessageBlockCache } from './core/relay/message-block-cache.js';
@@ -50,13 +55,27 @@ export interface StartOptions {
    * OWASP floor for the real one).
    */
   secretHasher?: SecretHasher;
+  /** Several servers of one process on one in-memory bus (tests); default: a bus of its own. */
+  busNetwork?: BusNetwork;
 }
 
 /** The only composition root: picks adapters from validated config, wires the core, listens. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL, opts.logDestination);
   const clock = opts.clock ?? systemClock;
-  const store: Store = await openStore(config);
+  // Without REDIS_URL a node must be alone on its database (DESIGN §11): refuse to start otherwise.
+  const nodeLock = config.DATABASE_URL
+    ? await NodeLock.acquire(config.DATABASE_URL, config.REDIS_URL ? 'cluster' : 'alone')
+    : undefined;
+  const store: Store = await openStore(config).catch(async (e: unknown) => {
+    await nodeLock?.release();
+    throw e;
+  });
+  const bus = await openBus(config, opts.busNetwork).catch(async (e: unknown) => {
+    await store.close();
+    await nodeLock?.release();
+    throw e;
+  });
   const policy = moderationPolicy(config);
   const limiter = new MemoryRateLimiter(clock);
   const hasher =
@@ -66,13 +85,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       config.ARGON2_CONCURRENCY,
     );
   const hub = new ConnectionHub();
+  const cluster = new ClusterHub(hub, bus, (e) => logger.warn({ err: e.message }, 'bus publish failed'));
   const directory = new ClientDirectory(store);
   const windows = new ReportWindows({ store, clock, windowMs: policy.reportWindowMs });
   await windows.init();
   const standing = new StandingService({ store, clock, appealWindowMs: policy.appealWindowMs });
   const chats = new ChatService({
     store,
-    hub,
+    hub: cluster,
     clock,
     endedChats: windows,
     endedChatPendingMs: Math.min(config.ENDED_CHAT_PENDING_DAYS, config.MESSAGE_TTL_DAYS) * 86_400_000,
@@ -86,6 +106,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     tagger,
     clock,
     cache: new MessageBlockCache(config.BLOCK_CACHE_BYTES),
+    cluster,
+    onClusterError: (e) => logger.warn({ err: e.message }, 'bus publish failed'),
     quota: new PendingQuota(store, {
       maxEnvelopes: config.PENDING_ENVELOPES_PER_DEVICE,
       maxBytes: config.PENDING_BYTES_PER_DEVICE,
@@ -99,10 +121,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       envelopeTtlMs: config.MESSAGE_TTL_DAYS * 86_400_000,
     },
   });
+  const caches = new ClusterCaches({ cluster, directory, blocks: relay.cache });
+  const clusterSubscriptions = [
+    cluster.events.on('envelopesStored', ({ client_hash, records }) =>
+      relay.storedElsewhere(client_hash, records),
+    ),
+  ];
   const matches = new MatchService({
     store,
     chats,
-    hub,
+    hub: cluster,
     clock,
     limiter,
     skipCooldownMs: config.SKIP_COOLDOWN_MS,
@@ -112,11 +140,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const enforcer = new ModerationEnforcer({
     store,
     clock,
-    hub,
+    hub: cluster,
     chats,
     matches,
-    directory,
-    relay: { forgetClient: (c) => relay.forgetClient(c), dropBlock: (c) => relay.cache.drop(c) },
+    directory: { invalidate: (u) => caches.clientsChanged(u) },
+    relay: { forgetClient: (c) => relay.forgetClient(c), dropBlock: (c) => caches.blockChanged(c) },
     appealWindowMs: policy.appealWindowMs,
   });
   const desk = createModerationDesk({ store, clock, policy, standing, enforcer });
@@ -124,7 +152,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     store,
     chats,
     directory,
-    hub,
+    hub: cluster,
     clock,
     limiter,
     limits: {
@@ -146,31 +174,31 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       devicesPerAccount: config.DEVICES_PER_ACCOUNT,
       staleDeviceMs: config.MESSAGE_TTL_DAYS * 86_400_000,
     },
-    onClientAdded: (user_hash) => directory.invalidate(user_hash),
+    onClientAdded: (user_hash) => caches.clientsChanged(user_hash),
     onClientRevoked: ({ user_hash, client_hash }) => {
-      directory.invalidate(user_hash);
+      caches.clientsChanged(user_hash);
       relay.forgetClient(client_hash);
-      hub.client(client_hash)?.close('UNAUTHENTICATED');
+      cluster.closeClient(client_hash, 'UNAUTHENTICATED');
     },
     onAccountBeforeDelete: async (user_hash) => {
       await chats.endAllOf(user_hash, 'account_deleted');
     },
     standing,
     onAccountDeleted: (user_hash, clientHashes) => {
-      directory.invalidate(user_hash);
+      caches.clientsChanged(user_hash);
       matches.forgetUser(user_hash);
       for (const c of clientHashes) relay.forgetClient(c);
-      for (const conn of [...hub.user(user_hash)]) conn.close('UNAUTHENTICATED');
+      cluster.closeUser(user_hash, 'UNAUTHENTICATED');
     },
   });
 
-  // Presence only towards chat partners.
+  // Presence only towards chat partners; "offline" only once no node holds a client of the user.
   const notifyPresence = (user_hash: string, online: boolean) => {
-    chats
-      .partnersOf(user_hash)
-      .then((list) => {
-        for (const { chat_id, partner } of list)
-          hub.sendToUser(partner, { type: 'presence', chat_id, user_hash, online });
+    (online ? Promise.resolve(false) : cluster.isOnline(user_hash))
+      .then(async (elsewhere) => {
+        if (elsewhere) return;
+        for (const { chat_id, partner } of await chats.partnersOf(user_hash))
+          cluster.sendToUser(partner, { type: 'presence', chat_id, user_hash, online });
       })
       .catch((e: Error) => logger.warn({ err: e.message }, 'presence notice failed'));
   };
@@ -187,6 +215,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     networkHasher: new NetworkHasher(clock),
     directory,
     hub,
+    cluster,
     chats,
     relay,
     prekeys,
@@ -280,16 +309,21 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       for (const t of timers) clearInterval(t);
       // Park live-delivered but unacknowledged envelopes before the store closes, and silence presence.
-      for (const unsubscribe of presenceSubscriptions) unsubscribe();
+      for (const unsubscribe of [...presenceSubscriptions, ...clusterSubscriptions]) unsubscribe();
       for (const user of [...hub.onlineUsers()]) {
         for (const conn of [...hub.user(user)]) {
           await relay.detach(conn);
           hub.remove(conn);
+          await cluster.offline(conn).catch(() => undefined);
         }
       }
       for (const c of app.websocketServer?.clients ?? []) c.terminate();
       await app.close();
+      caches.close();
+      cluster.close();
+      await bus.close();
       await store.close();
+      await nodeLock?.release();
     },
   };
 }

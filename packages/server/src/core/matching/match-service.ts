@@ -11,7 +11,7 @@ import type { RateLimiter } from '../../ports/rate-limiter.js';
 import type { AccountStore, BlockStore, ServerKeyStore } from '../../ports/store.js';
 import type { Principal } from '../accounts/account-service.js';
 import type { ChatService } from '../chats/chat-service.js';
-import type { ConnectionHub } from '../presence/connection-hub.js';
+import type { ClusterHub } from '../bus/cluster-hub.js';
 import { currentAge, mayMeet } from './atss.js';
 import { pickRandomCompatible } from './browse-picker.js';
 import { MatchingQueue } from './matching-queue.js';
@@ -19,7 +19,8 @@ import { MatchingQueue } from './matching-queue.js';
 export interface MatchServiceDeps {
   store: AccountStore & BlockStore & ServerKeyStore;
   chats: ChatService;
-  hub: ConnectionHub;
+  /** Frames and presence across nodes; a blocked pair is announced to the other nodes. */
+  hub: Pick<ClusterHub, 'sendToUser' | 'isOnline' | 'invalidate' | 'events'>;
   clock: Clock;
   limiter: RateLimiter;
   skipCooldownMs?: number;
@@ -58,6 +59,9 @@ export class MatchService {
       now: () => deps.clock.now(),
       isBlocked: (a, b) => this.isBlocked(a, b),
       skipCooldownMs: deps.skipCooldownMs ?? 10 * 60_000,
+    });
+    deps.hub.events.on('invalidated', ({ cache, key }) => {
+      if (cache === 'blocked-pair') this.blocked.add(key);
     });
     deps.chats.events.on('ended', ({ chat, reason }) => {
       if (reason === 'next') this.queue.recordSkip(chat.user_a, chat.user_b);
@@ -131,6 +135,7 @@ export class MatchService {
     const h = this.pairHash(a, b);
     this.blocked.add(h);
     await this.deps.store.addBlockedPair(h, this.deps.clock.now());
+    this.deps.hub.invalidate('blocked-pair', h);
   }
 
   async setAvailability(principal: Principal, frame: ClientFrameOf<'availability'>): Promise<ServerFrame> {
@@ -158,7 +163,7 @@ export class MatchService {
     };
     const candidates: { user_hash: string; age: number; tolerance: number }[] = [];
     for (const [user_hash, tolerance] of this.open) {
-      if (user_hash === me.user_hash || !this.deps.hub.isOnline(user_hash)) continue;
+      if (user_hash === me.user_hash || !(await this.deps.hub.isOnline(user_hash))) continue;
       candidates.push({ user_hash, age: await this.ageOf(user_hash), tolerance });
     }
     const picked = pickRandomCompatible(candidates, me, frame.limit, this.random, (a, b) =>
@@ -179,7 +184,7 @@ export class MatchService {
       new OmeChatError('NOT_FOUND', { message: 'This person is not available for an invitation.' });
     if (
       theirTolerance === undefined ||
-      !this.deps.hub.isOnline(frame.user_hash) ||
+      !(await this.deps.hub.isOnline(frame.user_hash)) ||
       frame.user_hash === principal.user_hash
     )
       throw refuse();
