@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import type { Bus } from './ports/bus.js';
-import { BusNetwork, LocalBus } from './core/bus/local-bus.js';
+import { BusNetwork, LocalBus } from './core/cluster/local-bus.js';
 import { RedisBus } from './redis/redis-bus.js';
 
 /** The bus the config names: Redis with REDIS_URL, else in-process (`network` joins test servers). */

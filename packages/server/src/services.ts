@@ -1,6 +1,6 @@
 import type { AccountService } from './core/accounts/account-service.js';
 import type { ClientDirectory } from './core/accounts/client-directory.js';
-import type { ClusterHub } from './core/bus/cluster-hub.js';
+import type { ClusterHub } from './core/cluster/cluster-hub.js';
 import type { ChatService } from './core/chats/chat-service.js';
 import type { MatchService } from './core/matching/match-service.js';
 import type { AppealService } from './core/moderation/appeal-service.js';

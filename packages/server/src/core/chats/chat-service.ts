@@ -1,7 +1,7 @@
 import { OmeChatError, type ChatInfo, type PartnerInfo, type ServerFrameOf } from '@omechat/protocol';
 import type { Clock } from '../../ports/clock.js';
 import type { AccountStore, ChatRecord, ChatStore, EnvelopeStore } from '../../ports/store.js';
-import type { ClusterHub } from '../bus/cluster-hub.js';
+import type { ClusterHub } from '../cluster/cluster-hub.js';
 import { ageBand, currentAge, mayMeet } from '../matching/atss.js';
 import { randomHash } from '../random-string.js';
 import { TypedEmitter } from '../typed-emitter.js';

@@ -11,7 +11,7 @@ import type { RateLimiter } from '../../ports/rate-limiter.js';
 import type { AccountStore, BlockStore, ServerKeyStore } from '../../ports/store.js';
 import type { Principal } from '../accounts/account-service.js';
 import type { ChatService } from '../chats/chat-service.js';
-import type { ClusterHub } from '../bus/cluster-hub.js';
+import type { ClusterHub } from '../cluster/cluster-hub.js';
 import { currentAge, mayMeet } from './atss.js';
 import { pickRandomCompatible } from './browse-picker.js';
 import { MatchingQueue } from './matching-queue.js';

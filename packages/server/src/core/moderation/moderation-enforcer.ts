@@ -4,7 +4,7 @@ import type { AccountStore, ModerationStore, StrikeRecord } from '../../ports/st
 import type { ClientDirectory } from '../accounts/client-directory.js';
 import type { ChatService } from '../chats/chat-service.js';
 import type { MatchService } from '../matching/match-service.js';
-import type { ClusterHub } from '../bus/cluster-hub.js';
+import type { ClusterHub } from '../cluster/cluster-hub.js';
 import type { StrikeEnforcer } from './strike-service.js';
 import { strikeStatus, strikeView } from './strike-view.js';
 

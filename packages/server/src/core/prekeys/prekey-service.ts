@@ -5,7 +5,7 @@ import type { PrekeyStore } from '../../ports/store.js';
 import type { Principal } from '../accounts/account-service.js';
 import type { ClientDirectory } from '../accounts/client-directory.js';
 import type { ChatService } from '../chats/chat-service.js';
-import type { ClusterHub } from '../bus/cluster-hub.js';
+import type { ClusterHub } from '../cluster/cluster-hub.js';
 
 export const LOW_PREKEY_STOCK = 20;
 /** Below this many one-time ML-KEM prekeys a device is told to upload more (the SDK adds 20 below 10). */
