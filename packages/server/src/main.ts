@@ -16,6 +16,10 @@ import { ClusterCaches } from './core/cluster/cluster-caches.js';
 import { ClusterHub } from './core/cluster/cluster-hub.js';
 import type { BusNetwork } from './core/cluster/local-bus.js';
 import { openBus } from './open-bus.js';
+import type { RateLimiter } from './ports/rate-limiter.js';
+import { RedisBus } from './redis/redis-bus.js';
+import { RedisMatchQueue } from './redis/redis-match-queue.js';
+import { RedisRateLimiter } from './redis/redis-rate-limiter.js';
 import { NodeLock } from './store/postgres/node-lock.js';
 import { ChatService } from './core/chats/chat-service.js';
 import { FrankingTagger } from './core/relay/franking-tagger.js';
@@ -77,13 +81,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     throw e;
   });
   const policy = moderationPolicy(config);
-  const limiter = new MemoryRateLimiter(clock);
   const hasher =
     opts.secretHasher ??
     new Argon2SecretHasher(
       { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 },
       config.ARGON2_CONCURRENCY,
     );
+  // With Redis, rate-limit counters and the matching queue are shared by every node.
+  const redis = bus instanceof RedisBus ? bus.redis : undefined;
+  const limiter: RateLimiter = redis
+    ? new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX)
+    : new MemoryRateLimiter(clock);
   const hub = new ConnectionHub();
   const cluster = new ClusterHub(hub, bus, (e) => logger.warn({ err: e.message }, 'bus publish failed'));
   const directory = new ClientDirectory(store);
@@ -135,6 +143,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     limiter,
     skipCooldownMs: config.SKIP_COOLDOWN_MS,
     standing,
+    queue:
+      redis &&
+      ((opts) =>
+        new RedisMatchQueue({
+          ...opts,
+          redis,
+          prefix: config.REDIS_KEY_PREFIX,
+          nodeId: bus.nodeId,
+          presenceTtlMs: config.PRESENCE_TTL_MS,
+        })),
   });
   await matches.init();
   const enforcer = new ModerationEnforcer({
@@ -186,7 +204,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     standing,
     onAccountDeleted: (user_hash, clientHashes) => {
       caches.clientsChanged(user_hash);
-      matches.forgetUser(user_hash);
+      void matches
+        .forgetUser(user_hash)
+        .catch((e: Error) => logger.warn({ err: e.message }, 'queue leave failed'));
       for (const c of clientHashes) relay.forgetClient(c);
       cluster.closeUser(user_hash, 'UNAUTHENTICATED');
     },
@@ -205,7 +225,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const presenceSubscriptions = [
     hub.events.on('userOnline', ({ user_hash }) => notifyPresence(user_hash, true)),
     hub.events.on('userOffline', ({ user_hash }) => {
-      matches.userOffline(user_hash);
+      matches
+        .userOffline(user_hash, { joinedHere: true })
+        .catch((e: Error) => logger.warn({ err: e.message }, 'queue leave failed'));
       notifyPresence(user_hash, false);
     }),
   ];

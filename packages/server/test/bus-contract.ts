@@ -56,7 +56,10 @@ export function busContract(name: string, make: (nodes: number) => Promise<BusCl
       await until(() => got[1]!.length === 1, 'node message');
       await a.publish({ user: 'u1' }, frame(1));
       await until(() => got[1]!.length === 2 && got[2]!.length === 1, 'user message');
-      await a.publish({ client: 'c9' }, { t: 'client.frame', client_hash: 'c9', frame: { type: 'pong' } as never });
+      await a.publish(
+        { client: 'c9' },
+        { t: 'client.frame', client_hash: 'c9', frame: { type: 'pong' } as never },
+      );
       await until(() => got[2]!.length === 2, 'client message');
       await a.publish({ all: true }, { t: 'invalidate', cache: 'chat', key: 'k' });
       await until(() => got[1]!.length === 3 && got[2]!.length === 3, 'broadcast');
@@ -91,7 +94,10 @@ export function busContract(name: string, make: (nodes: number) => Promise<BusCl
       await b.clientOffline('u1', 'c1');
       expect(await b.isOnline('u1')).toBe(true);
       const got = record(cluster.buses);
-      await b.publish({ client: 'c1' }, { t: 'client.frame', client_hash: 'c1', frame: { type: 'pong' } as never });
+      await b.publish(
+        { client: 'c1' },
+        { t: 'client.frame', client_hash: 'c1', frame: { type: 'pong' } as never },
+      );
       await until(() => got[0]!.length === 1, 'client message to its new node');
       await a.clientOffline('u1', 'c1');
       expect(await b.isOnline('u1')).toBe(false);

@@ -3,14 +3,17 @@ import { Redis } from 'ioredis';
 import { RedisBus } from '../src/redis/redis-bus.js';
 import { busContract } from './bus-contract.js';
 
-// Real Redis (DB index from TEST_REDIS_URL, default 0); each cluster gets a key prefix of its own.
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+import { TEST_REDIS_URL } from './test-redis.js';
+
+// Real Redis; each cluster gets a key prefix of its own.
 const TTL = 1500;
 
 busContract('RedisBus (real Redis)', async (nodes) => {
   const prefix = `omechat-test:${randomBytes(4).toString('hex')}:`;
   const buses = await Promise.all(
-    Array.from({ length: nodes }, () => RedisBus.connect({ url: TEST_REDIS_URL, prefix, presenceTtlMs: TTL })),
+    Array.from({ length: nodes }, () =>
+      RedisBus.connect({ url: TEST_REDIS_URL, prefix, presenceTtlMs: TTL }),
+    ),
   );
   const killed = new Set<number>();
   return {

@@ -14,7 +14,9 @@ import type { ChatService } from '../chats/chat-service.js';
 import type { ClusterHub } from '../cluster/cluster-hub.js';
 import { currentAge, mayMeet } from './atss.js';
 import { pickRandomCompatible } from './browse-picker.js';
-import { MatchingQueue } from './matching-queue.js';
+import type { MatchQueue } from '../../ports/match-queue.js';
+import { LocalMatchQueue } from './local-match-queue.js';
+import type { MatchingQueueOptions } from './matching-queue.js';
 
 export interface MatchServiceDeps {
   store: AccountStore & BlockStore & ServerKeyStore;
@@ -29,6 +31,8 @@ export interface MatchServiceDeps {
   invitationTtlMs?: number;
   browsesPerMinute?: number;
   random?: () => number;
+  /** The queue: this node's memory by default, or shared by all nodes (RedisMatchQueue). */
+  queue?: (opts: MatchingQueueOptions) => MatchQueue;
 }
 
 interface Invitation {
@@ -44,7 +48,7 @@ interface Invitation {
  * invitations, and the MLBS pair layer (blocked pairs stored only as keyed hashes).
  */
 export class MatchService {
-  readonly queue: MatchingQueue;
+  readonly queue: MatchQueue;
   private pairKey: Buffer | undefined;
   private readonly blocked = new Set<string>();
   /** Users open to browse/invitations, with the tolerance they accept. */
@@ -55,16 +59,18 @@ export class MatchService {
 
   constructor(private readonly deps: MatchServiceDeps) {
     this.random = deps.random ?? Math.random;
-    this.queue = new MatchingQueue({
+    const opts: MatchingQueueOptions = {
       now: () => deps.clock.now(),
       isBlocked: (a, b) => this.isBlocked(a, b),
       skipCooldownMs: deps.skipCooldownMs ?? 10 * 60_000,
-    });
+    };
+    this.queue = deps.queue?.(opts) ?? new LocalMatchQueue(opts);
     deps.hub.events.on('invalidated', ({ cache, key }) => {
       if (cache === 'blocked-pair') this.blocked.add(key);
     });
     deps.chats.events.on('ended', ({ chat, reason }) => {
-      if (reason === 'next') this.queue.recordSkip(chat.user_a, chat.user_b);
+      // Sent before the next join on the same connection, so that join already sees it.
+      if (reason === 'next') void this.queue.recordSkip(chat.user_a, chat.user_b).catch(() => undefined);
     });
   }
 
@@ -92,7 +98,7 @@ export class MatchService {
       throw new OmeChatError('ALREADY_IN_CHAT');
     await this.deps.standing?.assertMayMeet(principal.user_hash);
     const age = await this.ageOf(principal.user_hash);
-    const m = this.queue.join({
+    const m = await this.queue.join({
       user_hash: principal.user_hash,
       client_hash: principal.client_hash,
       age,
@@ -103,8 +109,8 @@ export class MatchService {
     return { type: 'ok', ref };
   }
 
-  cancel(principal: Principal, ref?: string): ServerFrameOf<'match.cancelled'> {
-    this.queue.leave(principal.user_hash);
+  async cancel(principal: Principal, ref?: string): Promise<ServerFrameOf<'match.cancelled'>> {
+    await this.queue.leave(principal.user_hash);
     return { type: 'match.cancelled', ref };
   }
 
@@ -233,29 +239,32 @@ export class MatchService {
       throw new OmeChatError('INVITATION_NOT_FOUND');
     });
     // A chat ends the search of both: nobody waits in the queue while in a chat.
-    this.queue.leave(inv.from);
-    this.queue.leave(inv.to);
+    await this.queue.leave(inv.from);
+    await this.queue.leave(inv.to);
     await this.deps.chats.create(inv.from, inv.to, 'invitation');
     return { type: 'ok', ref: frame.ref };
   }
 
   /** Pairs that became matchable by time alone (a skip cooldown ran out). Call periodically. */
   async sweep(): Promise<number> {
-    const matches = this.queue.sweep();
+    const matches = await this.queue.sweep();
     for (const m of matches) await this.deps.chats.create(m.a.user_hash, m.b.user_hash, 'match');
     this.sweepInvitations();
     return matches.length;
   }
 
-  /** A user's last connection closed: they no longer wait or show up in browse lists. */
-  userOffline(user_hash: string): void {
-    this.queue.leave(user_hash);
+  /**
+   * A user's last connection (on this node, with `joinedHere`) closed, or moderation took them out:
+   * they no longer wait or show up in browse lists.
+   */
+  async userOffline(user_hash: string, opts: { joinedHere?: boolean } = {}): Promise<void> {
     this.open.delete(user_hash);
+    await this.queue.leave(user_hash, opts);
   }
 
-  forgetUser(user_hash: string): void {
-    this.userOffline(user_hash);
+  async forgetUser(user_hash: string): Promise<void> {
     this.ages.delete(user_hash);
+    await this.userOffline(user_hash);
   }
 
   private async ageOf(user_hash: string): Promise<number> {

@@ -50,7 +50,7 @@ export class ModerationEnforcer implements StrikeEnforcer {
         if (strike.kind === 'ban') await this.ban(strike);
         else {
           if (strike.kind === 'restriction') {
-            this.deps.matches.userOffline(strike.user_hash);
+            await this.deps.matches.userOffline(strike.user_hash);
             await this.deps.chats.endAllOf(strike.user_hash, 'closed');
           }
           this.deps.hub.sendToUser(strike.user_hash, {
@@ -74,7 +74,7 @@ export class ModerationEnforcer implements StrikeEnforcer {
 
   private async ban(strike: StrikeRecord): Promise<void> {
     const u = strike.user_hash;
-    this.deps.matches.forgetUser(u);
+    await this.deps.matches.forgetUser(u);
     await this.deps.chats.endAllOf(u, 'closed');
     for (const c of await this.deps.store.moderation.deleteEnvelopesFrom(u)) this.deps.relay.dropBlock(c);
     // Tokens stop working before the sockets close, so a reconnect cannot slip in between.
