@@ -18,6 +18,7 @@ import type { BusNetwork } from './core/cluster/local-bus.js';
 import { openBus } from './open-bus.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import { RedisBus } from './redis/redis-bus.js';
+import { RedisMatchBoard } from './redis/redis-match-board.js';
 import { RedisMatchQueue } from './redis/redis-match-queue.js';
 import { RedisRateLimiter } from './redis/redis-rate-limiter.js';
 import { NodeLock } from './store/postgres/node-lock.js';
@@ -143,6 +144,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     limiter,
     skipCooldownMs: config.SKIP_COOLDOWN_MS,
     standing,
+    board: redis && new RedisMatchBoard(redis, config.REDIS_KEY_PREFIX, () => clock.now()),
     queue:
       redis &&
       ((opts) =>

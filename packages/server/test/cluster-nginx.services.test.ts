@@ -128,6 +128,28 @@ describe('three nodes behind nginx', () => {
     cb.close();
   });
 
+  it('browse and invitations work between users on different nodes', async () => {
+    const x = await user('ng_x', 22);
+    const y = await user('ng_y', 23);
+    const cx = await connectAvoiding(x, []);
+    const cy = await connectAvoiding(y, [cx.node]);
+    await cx.c.request({ type: 'availability', open: true, tolerance: 2 });
+    const found = await cy.c.request({ type: 'browse', tolerance: 2 });
+    expect(found).toMatchObject({ type: 'browse.result' });
+    expect((found as { people: { user_hash: string }[] }).people.map((p) => p.user_hash)).toContain(
+      x.user_hash,
+    );
+    await cy.c.request({ type: 'invite', user_hash: x.user_hash, tolerance: 2 });
+    const inv = await cx.c.waitType('invite.received');
+    expect(inv.from.user_hash).toBe(y.user_hash);
+    expect(
+      await cx.c.request({ type: 'invite.answer', invitation_id: inv.invitation_id, accept: true }),
+    ).toMatchObject({ type: 'ok' });
+    expect((await cy.c.waitType('chat.started')).chat.partner.user_hash).toBe(x.user_hash);
+    cx.c.close();
+    cy.c.close();
+  });
+
   it('reaches every device of both users, wherever each one is connected', async () => {
     const { a, b, ca, cb, nodeA, nodeB, chat_id } = await pair(['ng_c', 'ng_d']);
     const b2 = await device('ng_d', b.secret);

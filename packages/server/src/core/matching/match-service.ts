@@ -15,6 +15,8 @@ import type { ClusterHub } from '../cluster/cluster-hub.js';
 import { currentAge, mayMeet } from './atss.js';
 import { pickRandomCompatible } from './browse-picker.js';
 import type { MatchQueue } from '../../ports/match-queue.js';
+import type { Invitation, MatchBoard } from '../../ports/match-board.js';
+import { LocalMatchBoard } from './local-match-board.js';
 import { LocalMatchQueue } from './local-match-queue.js';
 import type { MatchingQueueOptions } from './matching-queue.js';
 
@@ -33,15 +35,12 @@ export interface MatchServiceDeps {
   random?: () => number;
   /** The queue: this node's memory by default, or shared by all nodes (RedisMatchQueue). */
   queue?: (opts: MatchingQueueOptions) => MatchQueue;
+  /** Who is open to browse, and invitations: this node's memory by default, or shared (Redis). */
+  board?: MatchBoard;
 }
 
-interface Invitation {
-  id: string;
-  from: string;
-  to: string;
-  tolerance: number;
-  expiresAt: number;
-}
+/** Open users looked at per browse: a bound on the work one browse can cause. */
+const BROWSE_SAMPLE = 1000;
 
 /**
  * Matching (DESIGN §6) on top of the ATSS: the "find a stranger" queue, next/leave, browse and
@@ -51,14 +50,14 @@ export class MatchService {
   readonly queue: MatchQueue;
   private pairKey: Buffer | undefined;
   private readonly blocked = new Set<string>();
-  /** Users open to browse/invitations, with the tolerance they accept. */
-  private readonly open = new Map<string, number>();
-  private readonly invitations = new Map<string, Invitation>();
+  /** Users open to browse/invitations (with the tolerance they accept) and invitations in flight. */
+  private readonly board: MatchBoard;
   private readonly ages = new Map<string, { age_at_signup: number; created_at: number }>();
   private readonly random: () => number;
 
   constructor(private readonly deps: MatchServiceDeps) {
     this.random = deps.random ?? Math.random;
+    this.board = deps.board ?? new LocalMatchBoard(() => deps.clock.now());
     const opts: MatchingQueueOptions = {
       now: () => deps.clock.now(),
       isBlocked: (a, b) => this.isBlocked(a, b),
@@ -146,8 +145,8 @@ export class MatchService {
 
   async setAvailability(principal: Principal, frame: ClientFrameOf<'availability'>): Promise<ServerFrame> {
     if (frame.open) await this.deps.standing?.assertMayMeet(principal.user_hash);
-    if (frame.open) this.open.set(principal.user_hash, frame.tolerance);
-    else this.open.delete(principal.user_hash);
+    if (frame.open) await this.board.setOpen(principal.user_hash, frame.tolerance);
+    else await this.board.setClosed(principal.user_hash);
     return { type: 'ok', ref: frame.ref };
   }
 
@@ -168,8 +167,13 @@ export class MatchService {
       tolerance: frame.tolerance,
     };
     const candidates: { user_hash: string; age: number; tolerance: number }[] = [];
-    for (const [user_hash, tolerance] of this.open) {
-      if (user_hash === me.user_hash || !(await this.deps.hub.isOnline(user_hash))) continue;
+    for (const { user_hash, tolerance } of await this.board.sampleOpen(BROWSE_SAMPLE)) {
+      if (user_hash === me.user_hash) continue;
+      if (!(await this.deps.hub.isOnline(user_hash))) {
+        // Left without a goodbye (its node died): no longer open.
+        await this.board.setClosed(user_hash);
+        continue;
+      }
       candidates.push({ user_hash, age: await this.ageOf(user_hash), tolerance });
     }
     const picked = pickRandomCompatible(candidates, me, frame.limit, this.random, (a, b) =>
@@ -184,7 +188,7 @@ export class MatchService {
   }
 
   async invite(principal: Principal, frame: ClientFrameOf<'invite'>): Promise<ServerFrameOf<'invite.sent'>> {
-    const theirTolerance = this.open.get(frame.user_hash);
+    const theirTolerance = await this.board.toleranceOf(frame.user_hash);
     // One answer for every refusal, so an invitation cannot probe ages or block lists.
     const refuse = () =>
       new OmeChatError('NOT_FOUND', { message: 'This person is not available for an invitation.' });
@@ -205,7 +209,6 @@ export class MatchService {
       throw new OmeChatError('ALREADY_IN_CHAT');
     const rl = await this.deps.limiter.hit(`invite:${principal.user_hash}`, 10, 60_000);
     if (!rl.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: rl.retryAfterSeconds });
-    this.sweepInvitations();
     const inv: Invitation = {
       id: randomBytes(16).toString('hex'),
       from: principal.user_hash,
@@ -213,7 +216,7 @@ export class MatchService {
       tolerance: frame.tolerance,
       expiresAt: this.deps.clock.now() + (this.deps.invitationTtlMs ?? 120_000),
     };
-    this.invitations.set(inv.id, inv);
+    await this.board.putInvitation(inv);
     const from = await this.deps.chats.partnerInfo(principal.user_hash);
     if (from)
       this.deps.hub.sendToUser(frame.user_hash, { type: 'invite.received', invitation_id: inv.id, from });
@@ -221,18 +224,19 @@ export class MatchService {
   }
 
   async answer(principal: Principal, frame: ClientFrameOf<'invite.answer'>): Promise<ServerFrame> {
-    const inv = this.invitations.get(frame.invitation_id);
+    const inv = await this.board.takeInvitation(frame.invitation_id);
     if (!inv || inv.to !== principal.user_hash || inv.expiresAt < this.deps.clock.now()) {
+      // Someone else's invitation stays for its addressee.
+      if (inv && inv.to !== principal.user_hash) await this.board.putInvitation(inv);
       throw new OmeChatError('INVITATION_NOT_FOUND');
     }
-    this.invitations.delete(inv.id);
     if (!frame.accept) {
       this.deps.hub.sendToUser(inv.from, { type: 'invite.declined', invitation_id: inv.id });
       return { type: 'ok', ref: frame.ref };
     }
     // Re-check at acceptance: a block or birthday may have happened since.
     const a = { age: await this.ageOf(inv.from), tolerance: inv.tolerance };
-    const b = { age: await this.ageOf(inv.to), tolerance: this.open.get(inv.to) ?? 5 };
+    const b = { age: await this.ageOf(inv.to), tolerance: (await this.board.toleranceOf(inv.to)) ?? 5 };
     if (!mayMeet(a, b) || this.isBlocked(inv.from, inv.to)) throw new OmeChatError('INVITATION_NOT_FOUND');
     await this.deps.standing?.assertMayMeet(inv.to);
     await this.deps.standing?.assertMayMeet(inv.from).catch(() => {
@@ -249,7 +253,6 @@ export class MatchService {
   async sweep(): Promise<number> {
     const matches = await this.queue.sweep();
     for (const m of matches) await this.deps.chats.create(m.a.user_hash, m.b.user_hash, 'match');
-    this.sweepInvitations();
     return matches.length;
   }
 
@@ -258,8 +261,9 @@ export class MatchService {
    * they no longer wait or show up in browse lists.
    */
   async userOffline(user_hash: string, opts: { joinedHere?: boolean } = {}): Promise<void> {
-    this.open.delete(user_hash);
     await this.queue.leave(user_hash, opts);
+    // Still connected to another node: still open there.
+    if (!opts.joinedHere || !(await this.deps.hub.isOnline(user_hash))) await this.board.setClosed(user_hash);
   }
 
   async forgetUser(user_hash: string): Promise<void> {
@@ -283,10 +287,5 @@ export class MatchService {
     if (!this.pairKey) throw new Error('MatchService.init() was not called');
     const [x, y] = a < b ? [a, b] : [b, a];
     return createHmac('sha256', this.pairKey).update(`${x}|${y}`).digest('hex');
-  }
-
-  private sweepInvitations(): void {
-    const now = this.deps.clock.now();
-    for (const [id, inv] of this.invitations) if (inv.expiresAt < now) this.invitations.delete(id);
   }
 }
