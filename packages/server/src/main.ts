@@ -14,6 +14,7 @@ import { NetworkHasher } from './core/network-hasher.js';
 import { ConnectionHub } from './core/presence/connection-hub.js';
 import { ClusterCaches } from './core/cluster/cluster-caches.js';
 import { ClusterHub } from './core/cluster/cluster-hub.js';
+import { watchPartnerPresence } from './core/cluster/partner-presence.js';
 import type { BusNetwork } from './core/cluster/local-bus.js';
 import { openBus } from './open-bus.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
@@ -214,25 +215,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   });
 
-  // Presence only towards chat partners; "offline" only once no node holds a client of the user.
-  const notifyPresence = (user_hash: string, online: boolean) => {
-    (online ? Promise.resolve(false) : cluster.isOnline(user_hash))
-      .then(async (elsewhere) => {
-        if (elsewhere) return;
-        for (const { chat_id, partner } of await chats.partnersOf(user_hash))
-          cluster.sendToUser(partner, { type: 'presence', chat_id, user_hash, online });
-      })
-      .catch((e: Error) => logger.warn({ err: e.message }, 'presence notice failed'));
-  };
-  const presenceSubscriptions = [
-    hub.events.on('userOnline', ({ user_hash }) => notifyPresence(user_hash, true)),
-    hub.events.on('userOffline', ({ user_hash }) => {
-      matches
-        .userOffline(user_hash, { joinedHere: true })
-        .catch((e: Error) => logger.warn({ err: e.message }, 'queue leave failed'));
-      notifyPresence(user_hash, false);
-    }),
-  ];
+  const unwatchPresence = watchPartnerPresence({
+    cluster,
+    chats,
+    matches,
+    onError: (what, e) => logger.warn({ err: e.message }, what),
+  });
 
   const services: Services = {
     accounts,
@@ -333,7 +321,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       for (const t of timers) clearInterval(t);
       // Park live-delivered but unacknowledged envelopes before the store closes, and silence presence.
-      for (const unsubscribe of [...presenceSubscriptions, ...clusterSubscriptions]) unsubscribe();
+      unwatchPresence();
+      for (const unsubscribe of clusterSubscriptions) unsubscribe();
       for (const user of [...hub.onlineUsers()]) {
         for (const conn of [...hub.user(user)]) {
           await relay.detach(conn);
