@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from './test-server.js';
+import { startTestServer } from '@omechat/test-kit';
 import { TEST_REDIS_URL } from './test-redis.js';
 
 // The safety net of DESIGN §11: nodes that cannot see each other never share a database.
