@@ -27,8 +27,11 @@ describe('loadConfig', () => {
     }
   });
 
-  it('refuses REDIS_URL until multi-node mode exists, instead of silently running alone', () => {
-    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL/);
+  it('takes REDIS_URL with a PostgreSQL database, refuses it on a SQLite file', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL.*DATABASE_URL/);
+    const c = loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/0', DATABASE_URL: 'postgres://u@h/db' });
+    expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379/0');
+    expect(c.REDIS_KEY_PREFIX).toBe('omechat:');
   });
 
   it('parses booleans and numbers', () => {

@@ -25,6 +25,13 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis://')
     .optional(),
+  /** Prefix of every Redis key and channel, so several deployments (or test runs) can share a Redis. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" or "-" (at most 64)')
+    .default('omechat:'),
+  /** A node not heard from for this long is dead: its clients count as offline (presence). */
+  PRESENCE_TTL_MS: int(15_000, 1000, 600_000),
   TRUST_PROXY: bool(false),
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   ARGON2_MEMORY_KIB: int(19_456, 19_456),
@@ -123,10 +130,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       `Invalid configuration:\n  POW_MAX_LEVEL: must be at least POW_MIN_LEVEL, and POW_BASE_COUNTER × 2^(POW_MAX_LEVEL - 1) at most ${POW_MAX_COUNTER}`,
     );
-  if (r.data.REDIS_URL) {
-    // Refuse rather than silently run single-node: several nodes without the bus would lose events.
+  if (r.data.REDIS_URL && !r.data.DATABASE_URL) {
+    // Nodes share their data through PostgreSQL; a SQLite file belongs to one process.
     throw new ConfigError(
-      'Invalid configuration:\n  REDIS_URL: multi-node mode (Redis bus, shared queue) is not available yet; unset it (see docs/operations.md)',
+      'Invalid configuration:\n  REDIS_URL: several nodes need a shared PostgreSQL database; set DATABASE_URL too (see docs/operations.md)',
     );
   }
   return { ...r.data, DATA_DIR: resolve(r.data.DATA_DIR) };

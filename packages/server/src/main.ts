@@ -12,6 +12,17 @@ import { AccountService } from './core/accounts/account-service.js';
 import { ClientDirectory } from './core/accounts/client-directory.js';
 import { NetworkHasher } from './core/network-hasher.js';
 import { ConnectionHub } from './core/presence/connection-hub.js';
+import { ClusterCaches } from './core/cluster/cluster-caches.js';
+import { ClusterHub } from './core/cluster/cluster-hub.js';
+import { watchPartnerPresence } from './core/cluster/partner-presence.js';
+import type { BusNetwork } from './core/cluster/local-bus.js';
+import { openBus } from './open-bus.js';
+import type { RateLimiter } from './ports/rate-limiter.js';
+import { RedisBus } from './redis/redis-bus.js';
+import { RedisMatchBoard } from './redis/redis-match-board.js';
+import { RedisMatchQueue } from './redis/redis-match-queue.js';
+import { RedisRateLimiter } from './redis/redis-rate-limiter.js';
+import { NodeLock } from './store/postgres/node-lock.js';
 import { ChatService } from './core/chats/chat-service.js';
 import { FrankingTagger } from './core/relay/franking-tagger.js';
 import { MessageBlockCache } from './core/relay/message-block-cache.js';
@@ -60,22 +71,41 @@ export interface StartOptions {
    * OWASP floor for the real one).
    */
   secretHasher?: SecretHasher;
+  /** Several servers of one process on one in-memory bus (tests); default: a bus of its own. */
+  busNetwork?: BusNetwork;
 }
 
 /** The only composition root: picks adapters from validated config, wires the core, listens. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.LOG_LEVEL, opts.logDestination);
   const clock = opts.clock ?? systemClock;
-  const store: Store = await openStore(config);
+  // Without REDIS_URL a node must be alone on its database (DESIGN §11): refuse to start otherwise.
+  const nodeLock = config.DATABASE_URL
+    ? await NodeLock.acquire(config.DATABASE_URL, config.REDIS_URL ? 'cluster' : 'alone')
+    : undefined;
+  const store: Store = await openStore(config).catch(async (e: unknown) => {
+    await nodeLock?.release();
+    throw e;
+  });
+  const bus = await openBus(config, opts.busNetwork).catch(async (e: unknown) => {
+    await store.close();
+    await nodeLock?.release();
+    throw e;
+  });
   const policy = moderationPolicy(config);
-  const limiter = new MemoryRateLimiter(clock);
   const hasher =
     opts.secretHasher ??
     new Argon2SecretHasher(
       { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 },
       config.ARGON2_CONCURRENCY,
     );
+  // With Redis, rate-limit counters and the matching queue are shared by every node.
+  const redis = bus instanceof RedisBus ? bus.redis : undefined;
+  const limiter: RateLimiter = redis
+    ? new RedisRateLimiter(redis, config.REDIS_KEY_PREFIX)
+    : new MemoryRateLimiter(clock);
   const hub = new ConnectionHub();
+  const cluster = new ClusterHub(hub, bus, (e) => logger.warn({ err: e.message }, 'bus publish failed'));
   // MLBS re-entry, network and behaviour layers (docs/security.md). Network state is RAM only.
   const networkState = new MemoryNetworkState(clock);
   const pow = powPolicy(config);
@@ -103,7 +133,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     policy: behaviourPolicy(config),
     probation,
     notifyCooldown: (user_hash, until) =>
-      hub.sendToUser(user_hash, { type: 'cooldown', reason: 'rapid_next', until }),
+      cluster.sendToUser(user_hash, { type: 'cooldown', reason: 'rapid_next', until }),
   });
   const directory = new ClientDirectory(store);
   const windows = new ReportWindows({ store, clock, windowMs: policy.reportWindowMs });
@@ -111,7 +141,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const standing = new StandingService({ store, clock, appealWindowMs: policy.appealWindowMs });
   const chats = new ChatService({
     store,
-    hub,
+    hub: cluster,
     clock,
     endedChats: windows,
     endedChatPendingMs: Math.min(config.ENDED_CHAT_PENDING_DAYS, config.MESSAGE_TTL_DAYS) * 86_400_000,
@@ -125,6 +155,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     tagger,
     clock,
     cache: new MessageBlockCache(config.BLOCK_CACHE_BYTES),
+    cluster,
+    onClusterError: (e) => logger.warn({ err: e.message }, 'bus publish failed'),
     quota: new PendingQuota(store, {
       maxEnvelopes: config.PENDING_ENVELOPES_PER_DEVICE,
       maxBytes: config.PENDING_BYTES_PER_DEVICE,
@@ -139,16 +171,33 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
     admitMessage: (user_hash) => behaviour.admitMessage(user_hash),
   });
+  const caches = new ClusterCaches({ cluster, directory, blocks: relay.cache });
+  const clusterSubscriptions = [
+    cluster.events.on('envelopesStored', ({ client_hash, records }) =>
+      relay.storedElsewhere(client_hash, records),
+    ),
+  ];
   const matches = new MatchService({
     store,
     chats,
-    hub,
+    hub: cluster,
     clock,
     limiter,
     skipCooldownMs: config.SKIP_COOLDOWN_MS,
     standing,
     probation,
     behaviour,
+    board: redis && new RedisMatchBoard(redis, config.REDIS_KEY_PREFIX, () => clock.now()),
+    queue:
+      redis &&
+      ((opts) =>
+        new RedisMatchQueue({
+          ...opts,
+          redis,
+          prefix: config.REDIS_KEY_PREFIX,
+          nodeId: bus.nodeId,
+          presenceTtlMs: config.PRESENCE_TTL_MS,
+        })),
   });
   chats.events.on('ended', ({ chat, reason }) => {
     // A chat counts towards leaving probation unless it ended in a block, a report or moderation.
@@ -163,11 +212,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const enforcer = new ModerationEnforcer({
     store,
     clock,
-    hub,
+    hub: cluster,
     chats,
     matches,
-    directory,
-    relay: { forgetClient: (c) => relay.forgetClient(c), dropBlock: (c) => relay.cache.drop(c) },
+    directory: { invalidate: (u) => caches.clientsChanged(u) },
+    relay: { forgetClient: (c) => relay.forgetClient(c), dropBlock: (c) => caches.blockChanged(c) },
     appealWindowMs: policy.appealWindowMs,
     onApplied: async (strike) => {
       if (strike.kind === 'ban') await gate.accountBanned(strike.user_hash);
@@ -180,7 +229,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     store,
     chats,
     directory,
-    hub,
+    hub: cluster,
     clock,
     limiter,
     limits: {
@@ -202,11 +251,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       devicesPerAccount: config.DEVICES_PER_ACCOUNT,
       staleDeviceMs: config.MESSAGE_TTL_DAYS * 86_400_000,
     },
-    onClientAdded: (user_hash) => directory.invalidate(user_hash),
+    onClientAdded: (user_hash) => caches.clientsChanged(user_hash),
     onClientRevoked: ({ user_hash, client_hash }) => {
-      directory.invalidate(user_hash);
+      caches.clientsChanged(user_hash);
       relay.forgetClient(client_hash);
-      hub.client(client_hash)?.close('UNAUTHENTICATED');
+      cluster.closeClient(client_hash, 'UNAUTHENTICATED');
     },
     onAccountBeforeDelete: async (user_hash) => {
       await chats.endAllOf(user_hash, 'account_deleted');
@@ -214,30 +263,21 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     standing,
     gate,
     onAccountDeleted: (user_hash, clientHashes) => {
-      directory.invalidate(user_hash);
-      matches.forgetUser(user_hash);
+      caches.clientsChanged(user_hash);
+      void matches
+        .forgetUser(user_hash)
+        .catch((e: Error) => logger.warn({ err: e.message }, 'queue leave failed'));
       for (const c of clientHashes) relay.forgetClient(c);
-      for (const conn of [...hub.user(user_hash)]) conn.close('UNAUTHENTICATED');
+      cluster.closeUser(user_hash, 'UNAUTHENTICATED');
     },
   });
 
-  // Presence only towards chat partners.
-  const notifyPresence = (user_hash: string, online: boolean) => {
-    chats
-      .partnersOf(user_hash)
-      .then((list) => {
-        for (const { chat_id, partner } of list)
-          hub.sendToUser(partner, { type: 'presence', chat_id, user_hash, online });
-      })
-      .catch((e: Error) => logger.warn({ err: e.message }, 'presence notice failed'));
-  };
-  const presenceSubscriptions = [
-    hub.events.on('userOnline', ({ user_hash }) => notifyPresence(user_hash, true)),
-    hub.events.on('userOffline', ({ user_hash }) => {
-      matches.userOffline(user_hash);
-      notifyPresence(user_hash, false);
-    }),
-  ];
+  const unwatchPresence = watchPartnerPresence({
+    cluster,
+    chats,
+    matches,
+    onError: (what, e) => logger.warn({ err: e.message }, what),
+  });
 
   const services: Services = {
     accounts,
@@ -247,6 +287,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     probation,
     directory,
     hub,
+    cluster,
     chats,
     relay,
     prekeys,
@@ -341,16 +382,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       for (const t of timers) clearInterval(t);
       // Park live-delivered but unacknowledged envelopes before the store closes, and silence presence.
-      for (const unsubscribe of presenceSubscriptions) unsubscribe();
+      unwatchPresence();
+      for (const unsubscribe of clusterSubscriptions) unsubscribe();
       for (const user of [...hub.onlineUsers()]) {
         for (const conn of [...hub.user(user)]) {
           await relay.detach(conn);
           hub.remove(conn);
+          await cluster.offline(conn).catch(() => undefined);
         }
       }
       for (const c of app.websocketServer?.clients ?? []) c.terminate();
       await app.close();
+      caches.close();
+      cluster.close();
+      await bus.close();
       await store.close();
+      await nodeLock?.release();
     },
   };
 }

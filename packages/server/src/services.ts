@@ -1,5 +1,6 @@
 import type { AccountService } from './core/accounts/account-service.js';
 import type { ClientDirectory } from './core/accounts/client-directory.js';
+import type { ClusterHub } from './core/cluster/cluster-hub.js';
 import type { ChatService } from './core/chats/chat-service.js';
 import type { MatchService } from './core/matching/match-service.js';
 import type { AppealService } from './core/moderation/appeal-service.js';
@@ -25,6 +26,8 @@ export interface Services {
   probation: Probation;
   directory: ClientDirectory;
   hub: ConnectionHub;
+  /** Frames, closes and presence across nodes (DESIGN §11). */
+  cluster: ClusterHub;
   chats: ChatService;
   relay: RelayService;
   prekeys: PrekeyService;

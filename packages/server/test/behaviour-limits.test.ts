@@ -58,7 +58,7 @@ describe('behaviour limits', () => {
     }
     const notice = await p.ca.waitType('cooldown');
     expect(notice).toMatchObject({ reason: 'rapid_next', until: t + 60_000 });
-    expect(server.services.matches.queue.has(p.a.user_hash)).toBe(false);
+    expect(await server.services.matches.queue.has(p.a.user_hash)).toBe(false);
     expect(code(await p.ca.request({ type: 'match.join', tolerance: 5 }))).toBe('NEXT_COOLDOWN');
     t += 61_000;
     expect(code(await p.ca.request({ type: 'match.join', tolerance: 5 }))).toBe('match.waiting');

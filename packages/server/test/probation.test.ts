@@ -78,7 +78,7 @@ describe('probation', () => {
     expect(code(await n2.ws.request({ type: 'match.join', tolerance: 5 }))).toBe('ok');
     const found = await n1.ws.waitType('match.found');
     expect(found.chat.partner.user_hash).toBe(n2.user_hash);
-    expect(server.services.matches.queue.has(v.user_hash)).toBe(true);
+    expect(await server.services.matches.queue.has(v.user_hash)).toBe(true);
     for (const u of [v, p1, p2, n1, n2]) u.ws.close();
   });
 

@@ -41,7 +41,7 @@ export async function spawnServer(
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
     const check = () => {
       const m = /OmeChat is running at (http:\/\/[^\s]+)/.exec(out);
       if (m) {
@@ -63,7 +63,7 @@ export async function spawnServer(
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
     },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

@@ -13,6 +13,8 @@ import { ReportService } from '../core/moderation/report-service.js';
 import { ReportWindows } from '../core/moderation/report-windows.js';
 import { StandingService } from '../core/moderation/standing-service.js';
 import { ConnectionHub } from '../core/presence/connection-hub.js';
+import { ClusterHub } from '../core/cluster/cluster-hub.js';
+import { LocalBus } from '../core/cluster/local-bus.js';
 import { FrankingTagger } from '../core/relay/franking-tagger.js';
 import { MemoryRateLimiter } from '../limits/memory-rate-limiter.js';
 import type { Clock } from '../ports/clock.js';
@@ -51,20 +53,21 @@ export async function moderationHarness(
 ) {
   const policy = { ...DEFAULT_MODERATION_POLICY, ...policyOver };
   const hub = new ConnectionHub();
+  const cluster = new ClusterHub(hub, new LocalBus());
   const windows = new ReportWindows({ store, clock, windowMs: policy.reportWindowMs });
   await windows.init();
   const standing = new StandingService({ store, clock, appealWindowMs: policy.appealWindowMs });
-  const chats = new ChatService({ store, hub, clock, endedChats: windows });
+  const chats = new ChatService({ store, hub: cluster, clock, endedChats: windows });
   const tagger = new FrankingTagger(store, clock, { rotationMs: DAY, retentionMs: policy.evidenceMaxAgeMs });
   await tagger.init();
   const limiter = new MemoryRateLimiter(clock);
-  const matches = new MatchService({ store, chats, hub, clock, limiter, standing });
+  const matches = new MatchService({ store, chats, hub: cluster, clock, limiter, standing });
   await matches.init();
   const directory = new ClientDirectory(store);
   const enforcer = new ModerationEnforcer({
     store,
     clock,
-    hub,
+    hub: cluster,
     chats,
     matches,
     directory,

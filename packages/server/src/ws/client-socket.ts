@@ -239,6 +239,8 @@ export class ClientSocket implements Connection {
       await this.services.relay.detach(previous);
       previous.close('ALREADY_AUTHENTICATED');
     }
+    // Before its stored envelopes are read: a node storing for it afterwards will tell this one.
+    await this.services.cluster.online(this);
     this.send({
       type: 'auth.ok',
       ref,
@@ -273,6 +275,7 @@ export class ClientSocket implements Connection {
     if (!this.principal) return;
     this.services.hub.remove(this);
     try {
+      await this.services.cluster.offline(this);
       await this.services.relay.detach(this);
     } catch (e) {
       this.log.error({ err: { name: (e as Error).name, message: (e as Error).message } }, 'detach failed');

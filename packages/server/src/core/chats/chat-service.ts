@@ -1,7 +1,7 @@
 import { OmeChatError, type ChatInfo, type PartnerInfo, type ServerFrameOf } from '@omechat/protocol';
 import type { Clock } from '../../ports/clock.js';
 import type { AccountStore, ChatRecord, ChatStore, EnvelopeStore } from '../../ports/store.js';
-import type { ConnectionHub } from '../presence/connection-hub.js';
+import type { ClusterHub } from '../cluster/cluster-hub.js';
 import { ageBand, currentAge, mayMeet } from '../matching/atss.js';
 import { randomHash } from '../random-string.js';
 import { TypedEmitter } from '../typed-emitter.js';
@@ -18,7 +18,8 @@ export interface ChatServiceEvents {
 
 export interface ChatServiceDeps {
   store: ChatStore & AccountStore & Pick<EnvelopeStore, 'limitChatEnvelopes'>;
-  hub: ConnectionHub;
+  /** Frames reach the users' connections on every node; ended chats are dropped from every node's cache. */
+  hub: ClusterHub;
   clock: Clock;
   /**
    * How long what is still undelivered of a chat is kept once the chat ended
@@ -40,7 +41,12 @@ export class ChatService {
   private readonly ageCache = new Map<string, { age_at_signup: number; created_at: number }>();
   readonly events = new TypedEmitter<ChatServiceEvents>();
 
-  constructor(private readonly deps: ChatServiceDeps) {}
+  constructor(private readonly deps: ChatServiceDeps) {
+    // A chat ended on another node must not stay cached here: sends into it would be accepted.
+    deps.hub.events.on('invalidated', ({ cache, key }) => {
+      if (cache === 'chat') this.cache.delete(key);
+    });
+  }
 
   async create(user_a: string, user_b: string, origin: ChatRecord['origin']): Promise<ChatRecord> {
     const chat: ChatRecord = {
@@ -175,6 +181,8 @@ export class ChatService {
     );
     this.cache.delete(chat_id);
     const deleted = await this.deps.store.deleteChat(chat_id);
+    // After the delete, so another node that reloads the chat finds it gone.
+    this.deps.hub.invalidate('chat', chat_id);
     if (!deleted) return false;
     for (const u of [chat.user_a, chat.user_b])
       this.deps.hub.sendToUser(u, { type: 'chat.ended', chat_id, reason });

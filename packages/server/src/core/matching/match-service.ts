@@ -13,15 +13,20 @@ import type { Principal } from '../accounts/account-service.js';
 import type { Probation } from '../accounts/probation.js';
 import type { BehaviourLimits } from '../behaviour/behaviour-limits.js';
 import type { ChatService } from '../chats/chat-service.js';
-import type { ConnectionHub } from '../presence/connection-hub.js';
+import type { ClusterHub } from '../cluster/cluster-hub.js';
 import { currentAge, mayMeet } from './atss.js';
 import { pickRandomCompatible } from './browse-picker.js';
-import { MatchingQueue } from './matching-queue.js';
+import type { MatchQueue } from '../../ports/match-queue.js';
+import type { Invitation, MatchBoard } from '../../ports/match-board.js';
+import { LocalMatchBoard } from './local-match-board.js';
+import { LocalMatchQueue } from './local-match-queue.js';
+import type { MatchingQueueOptions } from './matching-queue.js';
 
 export interface MatchServiceDeps {
   store: AccountStore & BlockStore & ServerKeyStore;
   chats: ChatService;
-  hub: ConnectionHub;
+  /** Frames and presence across nodes; a blocked pair is announced to the other nodes. */
+  hub: Pick<ClusterHub, 'sendToUser' | 'isOnline' | 'invalidate' | 'events'>;
   clock: Clock;
   limiter: RateLimiter;
   skipCooldownMs?: number;
@@ -34,39 +39,43 @@ export interface MatchServiceDeps {
   invitationTtlMs?: number;
   browsesPerMinute?: number;
   random?: () => number;
+  /** The queue: this node's memory by default, or shared by all nodes (RedisMatchQueue). */
+  queue?: (opts: MatchingQueueOptions) => MatchQueue;
+  /** Who is open to browse, and invitations: this node's memory by default, or shared (Redis). */
+  board?: MatchBoard;
 }
 
-interface Invitation {
-  id: string;
-  from: string;
-  to: string;
-  tolerance: number;
-  expiresAt: number;
-}
+/** Open users looked at per browse: a bound on the work one browse can cause. */
+const BROWSE_SAMPLE = 1000;
 
 /**
  * Matching (DESIGN §6) on top of the ATSS: the "find a stranger" queue, next/leave, browse and
  * invitations, and the MLBS pair layer (blocked pairs stored only as keyed hashes).
  */
 export class MatchService {
-  readonly queue: MatchingQueue;
+  readonly queue: MatchQueue;
   private pairKey: Buffer | undefined;
   private readonly blocked = new Set<string>();
-  /** Users open to browse/invitations, with the tolerance they accept. */
-  private readonly open = new Map<string, number>();
-  private readonly invitations = new Map<string, Invitation>();
+  /** Users open to browse/invitations (with the tolerance they accept) and invitations in flight. */
+  private readonly board: MatchBoard;
   private readonly ages = new Map<string, { age_at_signup: number; created_at: number }>();
   private readonly random: () => number;
 
   constructor(private readonly deps: MatchServiceDeps) {
     this.random = deps.random ?? Math.random;
-    this.queue = new MatchingQueue({
+    this.board = deps.board ?? new LocalMatchBoard(() => deps.clock.now());
+    const opts: MatchingQueueOptions = {
       now: () => deps.clock.now(),
       isBlocked: (a, b) => this.isBlocked(a, b),
       skipCooldownMs: deps.skipCooldownMs ?? 10 * 60_000,
+    };
+    this.queue = deps.queue?.(opts) ?? new LocalMatchQueue(opts);
+    deps.hub.events.on('invalidated', ({ cache, key }) => {
+      if (cache === 'blocked-pair') this.blocked.add(key);
     });
     deps.chats.events.on('ended', ({ chat, reason }) => {
-      if (reason === 'next') this.queue.recordSkip(chat.user_a, chat.user_b);
+      // Sent before the next join on the same connection, so that join already sees it.
+      if (reason === 'next') void this.queue.recordSkip(chat.user_a, chat.user_b).catch(() => undefined);
     });
   }
 
@@ -95,7 +104,7 @@ export class MatchService {
     this.deps.behaviour?.assertNoCooldown(principal.user_hash);
     await this.deps.standing?.assertMayMeet(principal.user_hash);
     const age = await this.ageOf(principal.user_hash);
-    const m = this.queue.join({
+    const m = await this.queue.join({
       user_hash: principal.user_hash,
       client_hash: principal.client_hash,
       age,
@@ -107,8 +116,8 @@ export class MatchService {
     return { type: 'ok', ref };
   }
 
-  cancel(principal: Principal, ref?: string): ServerFrameOf<'match.cancelled'> {
-    this.queue.leave(principal.user_hash);
+  async cancel(principal: Principal, ref?: string): Promise<ServerFrameOf<'match.cancelled'>> {
+    await this.queue.leave(principal.user_hash);
     return { type: 'match.cancelled', ref };
   }
 
@@ -142,14 +151,15 @@ export class MatchService {
     const h = this.pairHash(a, b);
     this.blocked.add(h);
     await this.deps.store.addBlockedPair(h, this.deps.clock.now());
+    this.deps.hub.invalidate('blocked-pair', h);
   }
 
   async setAvailability(principal: Principal, frame: ClientFrameOf<'availability'>): Promise<ServerFrame> {
     if (frame.open) await this.deps.standing?.assertMayMeet(principal.user_hash);
     // Being open means being browsed and invited, which probation does not allow either.
     if (frame.open) await this.deps.probation?.assertTrusted(principal.user_hash);
-    if (frame.open) this.open.set(principal.user_hash, frame.tolerance);
-    else this.open.delete(principal.user_hash);
+    if (frame.open) await this.board.setOpen(principal.user_hash, frame.tolerance);
+    else await this.board.setClosed(principal.user_hash);
     return { type: 'ok', ref: frame.ref };
   }
 
@@ -174,8 +184,13 @@ export class MatchService {
       tolerance: frame.tolerance,
     };
     const candidates: { user_hash: string; age: number; tolerance: number }[] = [];
-    for (const [user_hash, tolerance] of this.open) {
-      if (user_hash === me.user_hash || !this.deps.hub.isOnline(user_hash)) continue;
+    for (const { user_hash, tolerance } of await this.board.sampleOpen(BROWSE_SAMPLE)) {
+      if (user_hash === me.user_hash) continue;
+      if (!(await this.deps.hub.isOnline(user_hash))) {
+        // Left without a goodbye (its node died): no longer open.
+        await this.board.setClosed(user_hash);
+        continue;
+      }
       candidates.push({ user_hash, age: await this.ageOf(user_hash), tolerance });
     }
     const picked = pickRandomCompatible(candidates, me, frame.limit, this.random, (a, b) =>
@@ -191,13 +206,13 @@ export class MatchService {
 
   async invite(principal: Principal, frame: ClientFrameOf<'invite'>): Promise<ServerFrameOf<'invite.sent'>> {
     await this.deps.probation?.assertTrusted(principal.user_hash);
-    const theirTolerance = this.open.get(frame.user_hash);
+    const theirTolerance = await this.board.toleranceOf(frame.user_hash);
     // One answer for every refusal, so an invitation cannot probe ages or block lists.
     const refuse = () =>
       new OmeChatError('NOT_FOUND', { message: 'This person is not available for an invitation.' });
     if (
       theirTolerance === undefined ||
-      !this.deps.hub.isOnline(frame.user_hash) ||
+      !(await this.deps.hub.isOnline(frame.user_hash)) ||
       frame.user_hash === principal.user_hash
     )
       throw refuse();
@@ -214,7 +229,6 @@ export class MatchService {
     const rl = await this.deps.limiter.hit(`invite:${principal.user_hash}`, 10, 60_000);
     if (!rl.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: rl.retryAfterSeconds });
     await this.deps.behaviour?.admitInvitation(principal.user_hash);
-    this.sweepInvitations();
     const inv: Invitation = {
       id: randomBytes(16).toString('hex'),
       from: principal.user_hash,
@@ -222,7 +236,7 @@ export class MatchService {
       tolerance: frame.tolerance,
       expiresAt: this.deps.clock.now() + (this.deps.invitationTtlMs ?? 120_000),
     };
-    this.invitations.set(inv.id, inv);
+    await this.board.putInvitation(inv);
     const from = await this.deps.chats.partnerInfo(principal.user_hash);
     if (from)
       this.deps.hub.sendToUser(frame.user_hash, { type: 'invite.received', invitation_id: inv.id, from });
@@ -230,11 +244,12 @@ export class MatchService {
   }
 
   async answer(principal: Principal, frame: ClientFrameOf<'invite.answer'>): Promise<ServerFrame> {
-    const inv = this.invitations.get(frame.invitation_id);
+    const inv = await this.board.takeInvitation(frame.invitation_id);
     if (!inv || inv.to !== principal.user_hash || inv.expiresAt < this.deps.clock.now()) {
+      // Someone else's invitation stays for its addressee.
+      if (inv && inv.to !== principal.user_hash) await this.board.putInvitation(inv);
       throw new OmeChatError('INVITATION_NOT_FOUND');
     }
-    this.invitations.delete(inv.id);
     if (!frame.accept) {
       this.deps.hub.sendToUser(inv.from, { type: 'invite.declined', invitation_id: inv.id });
       return { type: 'ok', ref: frame.ref };
@@ -242,36 +257,39 @@ export class MatchService {
     await this.deps.probation?.assertTrusted(principal.user_hash);
     // Re-check at acceptance: a block or birthday may have happened since.
     const a = { age: await this.ageOf(inv.from), tolerance: inv.tolerance };
-    const b = { age: await this.ageOf(inv.to), tolerance: this.open.get(inv.to) ?? 5 };
+    const b = { age: await this.ageOf(inv.to), tolerance: (await this.board.toleranceOf(inv.to)) ?? 5 };
     if (!mayMeet(a, b) || this.isBlocked(inv.from, inv.to)) throw new OmeChatError('INVITATION_NOT_FOUND');
     await this.deps.standing?.assertMayMeet(inv.to);
     await this.deps.standing?.assertMayMeet(inv.from).catch(() => {
       throw new OmeChatError('INVITATION_NOT_FOUND');
     });
     // A chat ends the search of both: nobody waits in the queue while in a chat.
-    this.queue.leave(inv.from);
-    this.queue.leave(inv.to);
+    await this.queue.leave(inv.from);
+    await this.queue.leave(inv.to);
     await this.deps.chats.create(inv.from, inv.to, 'invitation');
     return { type: 'ok', ref: frame.ref };
   }
 
   /** Pairs that became matchable by time alone (a skip cooldown ran out). Call periodically. */
   async sweep(): Promise<number> {
-    const matches = this.queue.sweep();
+    const matches = await this.queue.sweep();
     for (const m of matches) await this.deps.chats.create(m.a.user_hash, m.b.user_hash, 'match');
-    this.sweepInvitations();
     return matches.length;
   }
 
-  /** A user's last connection closed: they no longer wait or show up in browse lists. */
-  userOffline(user_hash: string): void {
-    this.queue.leave(user_hash);
-    this.open.delete(user_hash);
+  /**
+   * A user's last connection (on this node, with `joinedHere`) closed, or moderation took them out:
+   * they no longer wait or show up in browse lists.
+   */
+  async userOffline(user_hash: string, opts: { joinedHere?: boolean } = {}): Promise<void> {
+    await this.queue.leave(user_hash, opts);
+    // Still connected to another node: still open there.
+    if (!opts.joinedHere || !(await this.deps.hub.isOnline(user_hash))) await this.board.setClosed(user_hash);
   }
 
-  forgetUser(user_hash: string): void {
-    this.userOffline(user_hash);
+  async forgetUser(user_hash: string): Promise<void> {
     this.ages.delete(user_hash);
+    await this.userOffline(user_hash);
   }
 
   /** On probation and kept to the newcomers' pool (PROBATION_SEPARATE_POOL). */
@@ -296,10 +314,5 @@ export class MatchService {
     if (!this.pairKey) throw new Error('MatchService.init() was not called');
     const [x, y] = a < b ? [a, b] : [b, a];
     return createHmac('sha256', this.pairKey).update(`${x}|${y}`).digest('hex');
-  }
-
-  private sweepInvitations(): void {
-    const now = this.deps.clock.now();
-    for (const [id, inv] of this.invitations) if (inv.expiresAt < now) this.invitations.delete(id);
   }
 }

@@ -4,7 +4,7 @@ import type { AccountStore, ModerationStore, StrikeRecord } from '../../ports/st
 import type { ClientDirectory } from '../accounts/client-directory.js';
 import type { ChatService } from '../chats/chat-service.js';
 import type { MatchService } from '../matching/match-service.js';
-import type { ConnectionHub } from '../presence/connection-hub.js';
+import type { ClusterHub } from '../cluster/cluster-hub.js';
 import type { StrikeEnforcer } from './strike-service.js';
 import { strikeStatus, strikeView } from './strike-view.js';
 
@@ -19,7 +19,8 @@ export interface RelayCaches {
 export interface ModerationEnforcerDeps {
   store: AccountStore & { moderation: ModerationStore };
   clock: Clock;
-  hub: ConnectionHub;
+  /** Notices and closes reach the user's sockets on every node. */
+  hub: Pick<ClusterHub, 'sendToUser' | 'closeUser'>;
   chats: Pick<ChatService, 'endAllOf'>;
   matches: Pick<MatchService, 'forgetUser' | 'userOffline'>;
   directory: Pick<ClientDirectory, 'invalidate'>;
@@ -51,7 +52,7 @@ export class ModerationEnforcer implements StrikeEnforcer {
         if (strike.kind === 'ban') await this.ban(strike);
         else {
           if (strike.kind === 'restriction') {
-            this.deps.matches.userOffline(strike.user_hash);
+            await this.deps.matches.userOffline(strike.user_hash);
             await this.deps.chats.endAllOf(strike.user_hash, 'closed');
           }
           this.deps.hub.sendToUser(strike.user_hash, {
@@ -76,7 +77,7 @@ export class ModerationEnforcer implements StrikeEnforcer {
 
   private async ban(strike: StrikeRecord): Promise<void> {
     const u = strike.user_hash;
-    this.deps.matches.forgetUser(u);
+    await this.deps.matches.forgetUser(u);
     await this.deps.chats.endAllOf(u, 'closed');
     for (const c of await this.deps.store.moderation.deleteEnvelopesFrom(u)) this.deps.relay.dropBlock(c);
     // Tokens stop working before the sockets close, so a reconnect cannot slip in between.
@@ -86,7 +87,7 @@ export class ModerationEnforcer implements StrikeEnforcer {
     }
     this.deps.directory.invalidate(u);
     const error = new OmeChatError('ACCOUNT_BANNED', { sanction: this.view(strike) });
-    for (const conn of [...this.deps.hub.user(u)]) conn.close(error);
+    this.deps.hub.closeUser(u, error);
   }
 
   private view(strike: StrikeRecord) {

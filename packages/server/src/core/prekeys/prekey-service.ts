@@ -5,7 +5,7 @@ import type { PrekeyStore } from '../../ports/store.js';
 import type { Principal } from '../accounts/account-service.js';
 import type { ClientDirectory } from '../accounts/client-directory.js';
 import type { ChatService } from '../chats/chat-service.js';
-import type { ConnectionHub } from '../presence/connection-hub.js';
+import type { ClusterHub } from '../cluster/cluster-hub.js';
 
 export const LOW_PREKEY_STOCK = 20;
 /** Below this many one-time ML-KEM prekeys a device is told to upload more (the SDK adds 20 below 10). */
@@ -39,7 +39,7 @@ export class PrekeyService {
       store: PrekeyStore;
       chats: ChatService;
       directory: ClientDirectory;
-      hub: ConnectionHub;
+      hub: Pick<ClusterHub, 'sendToClient'>;
       clock: Clock;
       limiter: RateLimiter;
       limits?: Partial<PrekeyLimits>;
@@ -104,9 +104,11 @@ export class PrekeyService {
         const left = await this.deps.store.countOneTimePrekeys(client_hash);
         const kemLeft = await this.deps.store.countOneTimeKemPrekeys(client_hash);
         if (left < LOW_PREKEY_STOCK || kemLeft < LOW_KEM_PREKEY_STOCK)
-          this.deps.hub
-            .client(client_hash)
-            ?.send({ type: 'prekeys.low', one_time_prekeys: left, one_time_kem_prekeys: kemLeft });
+          this.deps.hub.sendToClient(client_hash, {
+            type: 'prekeys.low',
+            one_time_prekeys: left,
+            one_time_kem_prekeys: kemLeft,
+          });
       }
     }
     return { type: 'bundles', ref: frame.ref, user_hash: frame.user_hash, devices };

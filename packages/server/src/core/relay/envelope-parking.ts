@@ -13,6 +13,12 @@ export interface EnvelopeParkingDeps {
   stats: RelayStats;
   /** A connected recipient has new stored envelopes: its drain should run. */
   wake: (d: Delivery) => void;
+  /**
+   * Envelopes stored for clients not connected to this node (another node may hold them). When
+   * set, other nodes exist: blocks of clients not connected here are not warmed (they would go
+   * stale as other nodes store and delete).
+   */
+  elsewhere?: { clustered(): boolean; stored(records: EnvelopeRecord[]): void };
 }
 
 const MAX_UNCACHEABLE = 10_000;
@@ -27,6 +33,10 @@ export class EnvelopeParking {
   private readonly uncacheable = new Set<string>();
 
   constructor(private readonly deps: EnvelopeParkingDeps) {}
+
+  private clustered(): boolean {
+    return this.deps.elsewhere?.clustered() ?? false;
+  }
 
   /** A client connected again: its block may be worth warming again. */
   allowWarming(client_hash: string): void {
@@ -59,12 +69,19 @@ export class EnvelopeParking {
       }
     }
     const cold = new Set<string>();
+    const away: EnvelopeRecord[] = [];
     for (const r of records) {
+      if (!deliveries.has(r.recipient_client)) away.push(r);
       if (cache.has(r.recipient_client)) cache.append(r.recipient_client, r);
       else cold.add(r.recipient_client);
     }
-    // Warm the block of offline recipients so their reconnect drain is served from RAM.
-    for (const client of cold) if (!deliveries.has(client)) await this.warm(client);
+    if (this.clustered()) {
+      // After the commit: a node that registers the client later reads these from the store.
+      if (away.length > 0) this.deps.elsewhere!.stored(away);
+    } else {
+      // Warm the block of offline recipients so their reconnect drain is served from RAM.
+      for (const client of cold) if (!deliveries.has(client)) await this.warm(client);
+    }
     for (const d of touched) this.deps.wake(d);
   }
 
@@ -75,7 +92,7 @@ export class EnvelopeParking {
     const inflight = [...d.inflight.values()];
     // A client that was caught up leaves exactly its unacknowledged envelopes pending: that is its
     // complete message block, kept hot for the reconnect (the seed's RAM-cached blocks).
-    if (d.live && !cache.has(client)) {
+    if (d.live && !cache.has(client) && !this.clustered()) {
       const stored: EnvelopeRecord[] = [];
       for (const e of inflight) if (e.kind === 'stored') stored.push(e.envelope);
       cache.fill(

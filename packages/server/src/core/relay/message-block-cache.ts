@@ -66,6 +66,24 @@ export class MessageBlockCache {
     this.evict();
   }
 
+  /**
+   * Envelopes another node stored: appended when they extend the block in id order, else the
+   * block is dropped (the drain then reads the store, which is always the truth).
+   */
+  appendInOrder(client_hash: string, records: readonly EnvelopeRecord[]): void {
+    const b = this.blocks.get(client_hash);
+    if (!b) return;
+    let last = b.envelopes.length > b.head ? Number(b.envelopes.at(-1)!.id) : 0;
+    for (const r of records) {
+      if (Number(r.id) <= last || !this.blocks.has(client_hash)) {
+        this.drop(client_hash);
+        return;
+      }
+      last = Number(r.id);
+      this.append(client_hash, r);
+    }
+  }
+
   /** Removes acknowledged envelopes from a cached block. Acks usually come oldest first: O(1) each. */
   remove(client_hash: string, ids: ReadonlySet<string>): void {
     const b = this.blocks.get(client_hash);

@@ -1,7 +1,7 @@
 import type { ClientFrameOf, ServerFrameOf } from '@omechat/protocol';
 import type { Clock } from '../../ports/clock.js';
 import type { Connection } from '../../ports/connection.js';
-import type { EnvelopeStore, NewEnvelope } from '../../ports/store.js';
+import type { EnvelopeRecord, EnvelopeStore, NewEnvelope } from '../../ports/store.js';
 import type { Principal } from '../accounts/account-service.js';
 import type { ClientDirectory } from '../accounts/client-directory.js';
 import type { ChatService } from '../chats/chat-service.js';
@@ -32,6 +32,16 @@ export interface RelayDeps {
   /** MLBS behaviour layer: messages per account per minute (lower on probation); throws RATE_LIMITED. */
   admitMessage?: (user_hash: string) => Promise<void>;
   limits?: Partial<RelayLimits>;
+  /**
+   * Other nodes (DESIGN §11): envelopes stored for clients not connected here are announced to the
+   * node holding them; while clustered, a message block is trusted only during one connection.
+   */
+  cluster?: {
+    readonly clustered: boolean;
+    storedFor(records: readonly EnvelopeRecord[]): Promise<void>;
+  };
+  /** Announcing stored envelopes to another node failed (logged by the composition root). */
+  onClusterError?: (err: Error) => void;
   /** Timer hooks (a test clock may drive them); default setTimeout. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -69,6 +79,11 @@ export class RelayService {
       limits,
       stats,
       wake: (d) => this.drain.kick(d),
+      elsewhere: deps.cluster && {
+        clustered: () => deps.cluster!.clustered,
+        stored: (records) =>
+          void deps.cluster!.storedFor(records).catch((e: Error) => deps.onClusterError?.(e)),
+      },
     });
     this.drain = new ReconnectDrain({
       store,
@@ -87,6 +102,8 @@ export class RelayService {
 
   /** A client authenticated: start draining what is stored for it. */
   attach(conn: Connection): void {
+    // Other nodes may have stored or deleted envelopes of this client since its block was cached.
+    if (this.deps.cluster?.clustered) this.deps.cache.drop(conn.client_hash);
     const d = this.deliveries.open(conn);
     this.parking.allowWarming(conn.client_hash);
     this.drain.kick(d);
@@ -96,6 +113,15 @@ export class RelayService {
   async detach(conn: Connection): Promise<void> {
     const d = this.deliveries.close(conn);
     if (d) await this.parking.park(d);
+    if (d && this.deps.cluster?.clustered) this.deps.cache.drop(conn.client_hash);
+  }
+
+  /** Another node stored envelopes for a client: if it is connected here, deliver them in order. */
+  storedElsewhere(client_hash: string, records: readonly EnvelopeRecord[]): void {
+    const d = this.deliveries.get(client_hash);
+    if (!d) return;
+    this.deps.cache.appendInOrder(client_hash, records);
+    this.drain.kick(d);
   }
 
   async send(
