@@ -7,6 +7,8 @@ import {
   CreateClientRequestSchema,
   CreateClientResponseSchema,
   ListClientsResponseSchema,
+  RotateSecretRequestSchema,
+  RotateSecretResponseSchema,
   parseInput,
 } from '@omechat/protocol';
 import type { Services } from '../services.js';
@@ -52,6 +54,25 @@ export function accountRoutes(services: Services): FastifyPluginAsync {
       },
     );
 
+    // Replaces the secret (legacy accounts must, anyone may); signs out every other client.
+    app.post(
+      '/accounts/secret',
+      {
+        schema: routeDoc({
+          summary: 'Replace the account secret (and identity key); signs out every other client',
+          tags: ['accounts'],
+          auth: 'client',
+          body: RotateSecretRequestSchema,
+          ok: { 200: RotateSecretResponseSchema },
+        }),
+      },
+      async (req) => {
+        const principal = await requirePrincipal(services, req, true);
+        const body = parseInput(RotateSecretRequestSchema, req.body);
+        return services.accounts.rotateSecret(principal, body);
+      },
+    );
+
     app.get(
       '/clients',
       {
@@ -80,7 +101,8 @@ export function accountRoutes(services: Services): FastifyPluginAsync {
         }),
       },
       async (req, reply) => {
-        const principal = await requirePrincipal(services, req);
+        // A rotation-only client may still sign itself out.
+        const principal = await requirePrincipal(services, req, true);
         const { client_hash } = parseInput(ClientHashParamsSchema, req.params);
         await services.accounts.revokeClient(principal, client_hash);
         return reply.status(204).send();
@@ -98,7 +120,8 @@ export function accountRoutes(services: Services): FastifyPluginAsync {
         }),
       },
       async (req) => {
-        const principal = await requirePrincipal(services, req);
+        // Also for a rotation-only client: the SDK reads the account before it rotates.
+        const principal = await requirePrincipal(services, req, true);
         return services.accounts.getAccount(principal);
       },
     );

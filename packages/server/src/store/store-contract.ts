@@ -75,7 +75,14 @@ export function describeStoreContract(
       expect(await store.markLegacySecret(hex())).toBe(false);
       expect(await store.getUser(u.user_hash)).toMatchObject({ secret_kind: 'raw', legacy_secret: true });
 
-      expect(await store.rotateSecret({ user_hash: u.user_hash, keep_client: hex(), secret_hash: 'h', identity_key: 'K3' })).toBeNull();
+      expect(
+        await store.rotateSecret({
+          user_hash: u.user_hash,
+          keep_client: hex(),
+          secret_hash: 'h',
+          identity_key: 'K3',
+        }),
+      ).toBeNull();
       const revoked = await store.rotateSecret({
         user_hash: u.user_hash,
         keep_client: keep.client_hash,

@@ -117,7 +117,15 @@ export class PostgresStore implements Store {
   }
 
   async createClient(c: ClientRecord, maxPerUser?: number): Promise<boolean> {
-    const values = [c.client_hash, c.user_hash, c.token_hash, c.label, c.created_at, c.last_seen_day, c.rotation_only];
+    const values = [
+      c.client_hash,
+      c.user_hash,
+      c.token_hash,
+      c.label,
+      c.created_at,
+      c.last_seen_day,
+      c.rotation_only,
+    ];
     if (maxPerUser === undefined) {
       const r = await this.q(
         `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day, rotation_only)
@@ -167,27 +175,28 @@ export class PostgresStore implements Store {
   }
 
   async setIdentityKey(user_hash: string, identity_key: string): Promise<boolean> {
-    const r = await this.q('UPDATE users SET identity_key = $1 WHERE user_hash = $2 AND identity_key IS NULL', [
-      identity_key,
-      user_hash,
-    ]);
+    const r = await this.q(
+      'UPDATE users SET identity_key = $1 WHERE user_hash = $2 AND identity_key IS NULL',
+      [identity_key, user_hash],
+    );
     return r.rowCount === 1;
   }
 
   async markLegacySecret(user_hash: string): Promise<boolean> {
-    const r = await this.q("UPDATE users SET secret_kind = 'raw', legacy_secret = TRUE WHERE user_hash = $1", [
-      user_hash,
-    ]);
+    const r = await this.q(
+      "UPDATE users SET secret_kind = 'raw', legacy_secret = TRUE WHERE user_hash = $1",
+      [user_hash],
+    );
     return r.rowCount === 1;
   }
 
   async rotateSecret(r: SecretRotation): Promise<string[] | null> {
     return this.tx(async (tx) => {
       await tx.query('SELECT 1 FROM users WHERE user_hash = $1 FOR UPDATE', [r.user_hash]);
-      const kept = await tx.query('UPDATE clients SET rotation_only = FALSE WHERE client_hash = $1 AND user_hash = $2', [
-        r.keep_client,
-        r.user_hash,
-      ]);
+      const kept = await tx.query(
+        'UPDATE clients SET rotation_only = FALSE WHERE client_hash = $1 AND user_hash = $2',
+        [r.keep_client, r.user_hash],
+      );
       if (kept.rowCount !== 1) return null;
       await tx.query(
         `UPDATE users SET secret_hash = $1, secret_kind = 'authenticator', legacy_secret = FALSE, identity_key = $2

@@ -84,7 +84,9 @@ export class SqliteStore implements Store {
         `UPDATE users SET secret_hash = @secret_hash, secret_kind = 'authenticator', legacy_secret = 0,
          identity_key = @identity_key WHERE user_hash = @user_hash`,
       ),
-      keepClient: this.db.prepare('UPDATE clients SET rotation_only = 0 WHERE client_hash = ? AND user_hash = ?'),
+      keepClient: this.db.prepare(
+        'UPDATE clients SET rotation_only = 0 WHERE client_hash = ? AND user_hash = ?',
+      ),
       touchUser: this.db.prepare(
         'UPDATE users SET last_seen_day = ? WHERE user_hash = (SELECT user_hash FROM clients WHERE client_hash = ?)',
       ),
