@@ -77,6 +77,13 @@ export type AccountInfo = z.infer<typeof AccountInfoSchema>;
 export const ClientHashParamsSchema = z.strictObject({ client_hash: ClientHashSchema });
 
 /**
+ * `PUT /api/v1/account/identity` (authenticated): registers the account's identity key once (the
+ * device can derive it only after sign-in told it the user_hash). The same key again is fine;
+ * another one is IDENTITY_KEY_MISMATCH (only a secret rotation replaces it).
+ */
+export const RegisterIdentityRequestSchema = z.strictObject({ identity_key: IdentityKeySchema });
+
+/**
  * `POST /api/v1/accounts/secret` (authenticated): replaces the secret. `old` proves the current one
  * (the authenticator, or a legacy account's raw secret); the new authenticator and identity key
  * replace the old ones, and every other client of the account is signed out.

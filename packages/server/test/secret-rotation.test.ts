@@ -36,6 +36,18 @@ describe('identity v2 on the server: authenticators, identity keys, legacy secre
     });
   });
 
+  it('registers the identity key after sign-in (PUT /api/v1/account/identity), once', async () => {
+    const u = await signUp(server, 'idk_put', 30);
+    const k = key();
+    const put = (identity_key: string) =>
+      server.api('/api/v1/account/identity', { method: 'PUT', auth: u.auth, body: { identity_key } });
+    expect((await put(k)).status).toBe(204);
+    expect((await put(k)).status).toBe(204);
+    expect((await put(key())).body.error.code).toBe('IDENTITY_KEY_MISMATCH');
+    expect((await put('short')).body.error.code).toBe('INVALID_INPUT');
+    expect((await server.api('/api/v1/account', { auth: u.auth })).body.identity_key).toBe(k);
+  });
+
   it('a legacy account signs in with its raw secret only to rotate it; rotation signs out every other client', async () => {
     const u = await signUp(server, 'legacy_lee', 30);
     // Mark it as an account made while the server knew secrets: its hash is now "of the raw secret".

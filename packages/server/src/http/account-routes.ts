@@ -7,6 +7,7 @@ import {
   CreateClientRequestSchema,
   CreateClientResponseSchema,
   ListClientsResponseSchema,
+  RegisterIdentityRequestSchema,
   RotateSecretRequestSchema,
   RotateSecretResponseSchema,
   parseInput,
@@ -70,6 +71,25 @@ export function accountRoutes(services: Services): FastifyPluginAsync {
         const principal = await requirePrincipal(services, req, true);
         const body = parseInput(RotateSecretRequestSchema, req.body);
         return services.accounts.rotateSecret(principal, body);
+      },
+    );
+
+    app.put(
+      '/account/identity',
+      {
+        schema: routeDoc({
+          summary: "Register the account's identity key (once)",
+          tags: ['accounts'],
+          auth: 'client',
+          body: RegisterIdentityRequestSchema,
+          ok: { 204: null },
+        }),
+      },
+      async (req, reply) => {
+        const principal = await requirePrincipal(services, req);
+        const { identity_key } = parseInput(RegisterIdentityRequestSchema, req.body);
+        await services.accounts.registerIdentity(principal, identity_key);
+        return reply.status(204).send();
       },
     );
 

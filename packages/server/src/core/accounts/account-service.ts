@@ -186,6 +186,14 @@ export class AccountService {
     };
   }
 
+  /** Registers the account's identity key once (PUT /api/v1/account/identity). */
+  async registerIdentity(principal: Principal, identity_key: string): Promise<void> {
+    if (await this.deps.store.setIdentityKey(principal.user_hash, identity_key)) return;
+    const user = await this.deps.store.getUser(principal.user_hash);
+    if (!user) throw new OmeChatError('UNAUTHENTICATED');
+    if (user.identity_key !== identity_key) throw new OmeChatError('IDENTITY_KEY_MISMATCH');
+  }
+
   /**
    * Replaces the account's secret (issue 10): proves the current one, stores the new
    * authenticator's hash and identity key, signs out every other client. Also how a legacy account
