@@ -25,6 +25,11 @@ export const ERROR_CATALOGUE = {
     status: 403,
     message: "This account's secret was made by an older server: replace it with a new one first.",
   },
+  SECRET_INVALID: {
+    status: 400,
+    message:
+      'This secret is mistyped: check it, or, for an account made before secrets were made on devices, sign in with the old secret.',
+  },
   IDENTITY_KEY_MISMATCH: {
     status: 409,
     message: 'Another identity key is registered for this account.',

@@ -4,11 +4,14 @@ import {
   CreateClientResponseSchema,
   ListClientsResponseSchema,
   OmeChatError,
+  RotateSecretResponseSchema,
   type AccountInfo,
   type ClientInfo,
   type CreateAccountResponse,
   type CreateClientRequest,
   type CreateClientResponse,
+  type RotateSecretRequest,
+  type RotateSecretResponse,
 } from '@omechat/protocol';
 import type { ClientCredentials } from './client-credentials.js';
 import { toOmeChatError } from './to-omechat-error.js';
@@ -46,14 +49,29 @@ export class HttpApi {
     return this.baseUrl.replace(/^http/i, 'ws') + '/api/v1/ws';
   }
 
-  /** Signs up. The returned `secret` is shown once: the caller must keep it (it is the only login). */
-  createAccount(body: { username: string; age: number }): Promise<CreateAccountResponse> {
+  /**
+   * Signs up with the authenticator derived from a secret made on this device (never the secret).
+   * Extra fields (e.g. a proof of work) pass through to the request body.
+   */
+  createAccount(
+    body: { username: string; age: number; authenticator: string } & Record<string, unknown>,
+  ): Promise<CreateAccountResponse> {
     return this.call('POST', '/accounts', { body, schema: CreateAccountResponseSchema });
   }
 
   /** Adds a client (device) to the account; returns its credentials. */
   createClient(body: CreateClientRequest): Promise<CreateClientResponse> {
     return this.call('POST', '/clients', { body, schema: CreateClientResponseSchema });
+  }
+
+  /** Registers the account's identity key once (after the first sign-in told the user_hash). */
+  async registerIdentity(auth: ClientCredentials, identity_key: string): Promise<void> {
+    await this.call('PUT', '/account/identity', { auth, body: { identity_key } });
+  }
+
+  /** Replaces the account's secret; every other client of the account is signed out. */
+  rotateSecret(auth: ClientCredentials, body: RotateSecretRequest): Promise<RotateSecretResponse> {
+    return this.call('POST', '/accounts/secret', { auth, body, schema: RotateSecretResponseSchema });
   }
 
   async listClients(auth: ClientCredentials): Promise<ClientInfo[]> {

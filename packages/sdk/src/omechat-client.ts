@@ -1,3 +1,4 @@
+import { authenticatorFromSecret, generateSecret } from '@omechat/crypto';
 import { OmeChatError, type ChatInfo, type PartnerInfo, type ServerFrame } from '@omechat/protocol';
 import {
   ClientAccount,
@@ -44,6 +45,7 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   private readonly matching: ClientMatching;
   private readonly prekeys: PrekeyPublisher;
   private maintenanceTimer: ReturnType<typeof setInterval> | undefined;
+  private rotatedSecret: string | null = null;
 
   private constructor(
     baseUrl: string,
@@ -107,18 +109,53 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
 
   // ---- accounts -------------------------------------------------------------------------------
 
-  /** Creates an account; the returned secret is shown to the user once and never stored here. */
+  /**
+   * Creates an account. The secret is made here, on this device, and never sent (the server gets
+   * only its authenticator): the returned `secret` must be shown to the user once, it is the only
+   * way to sign in, and it is not stored. `extra` fields (e.g. a proof of work) go into the request.
+   */
   static async createAccount(
     baseUrl: string,
-    input: { username: string; age: number },
+    input: { username: string; age: number } & Record<string, unknown>,
     fetchImpl?: typeof fetch,
-  ) {
-    return new HttpApi(baseUrl, fetchImpl).createAccount(input);
+  ): Promise<{ user_hash: string; username: string; age: number; secret: string }> {
+    const secret = generateSecret();
+    const created = await new HttpApi(baseUrl, fetchImpl).createAccount({
+      ...input,
+      authenticator: authenticatorFromSecret(secret),
+    });
+    return { ...created, secret };
   }
 
-  /** Signs this device in with username + secret: a new client, fresh device keys, the derived identity. */
+  /**
+   * Signs this device in with username + secret: a new client, fresh device keys, the derived
+   * identity. A legacy secret (`legacySecret`) is replaced on the way: show `takeRotatedSecret()`.
+   */
   static async signIn(o: SignInOptions): Promise<OmeChatClient> {
-    return new OmeChatClient(o.baseUrl, o.keyStore, await ClientAccount.signIn(o), o);
+    const { keys, rotatedSecret } = await ClientAccount.signIn(o);
+    const client = new OmeChatClient(o.baseUrl, o.keyStore, keys, o);
+    client.rotatedSecret = rotatedSecret;
+    return client;
+  }
+
+  /**
+   * The new secret made when sign-in replaced a legacy one, once (null afterwards, and when there
+   * was none). It is kept in memory only: show it to the user at once.
+   */
+  takeRotatedSecret(): string | null {
+    const s = this.rotatedSecret;
+    this.rotatedSecret = null;
+    return s;
+  }
+
+  /**
+   * Replaces the account's secret (it may have leaked): every other device is signed out, partners
+   * see "safety number changed". This client is closed afterwards; call `OmeChatClient.restore`
+   * with the same key store for the re-keyed one (chats and history are kept). Returns the new
+   * secret, to show once. `legacySecret`: `oldSecret` is an old, server-made secret.
+   */
+  async rotateSecret(oldSecret: string, legacySecret = false): Promise<string> {
+    return this.account.rotateSecret(oldSecret, legacySecret);
   }
 
   /** The client of a device that signed in before, or null. */
