@@ -106,6 +106,9 @@ export class PeerSessions {
         if (user === user_hash) ops.push({ key: OWN_DEVICES_CHECKED_KEY, value: true });
         if (ops.length) await store.write(ops);
         if (r.rejected.length) this.reportRejected();
+        // New devices of a partner we already had sessions with: the chat shows a notice.
+        if (refresh && user !== user_hash && owners.has(user) && !id.changed && r.sessions.size > 0)
+          this.deps.events.emit('devices-changed', { user_hash: user, added: r.sessions.size, removed: 0 });
       });
     }
   }

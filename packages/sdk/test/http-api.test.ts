@@ -67,9 +67,9 @@ describe('HttpApi against the real server', () => {
     const gone = await rejection(api.getAccount(laptop));
     expect(gone.code).toBe('UNAUTHENTICATED');
     expect(gone.status).toBe(401);
-    expect((await rejection(api.createClient({ username: 'sdk_http_alice', authenticator: AUTH }))).code).toBe(
-      'INVALID_CREDENTIALS',
-    );
+    expect(
+      (await rejection(api.createClient({ username: 'sdk_http_alice', authenticator: AUTH }))).code,
+    ).toBe('INVALID_CREDENTIALS');
   });
 
   it('sends credentials only in the Authorization header, never in a URL', async () => {
@@ -88,13 +88,19 @@ describe('HttpApi against the real server', () => {
 
   it('surfaces the server error codes as typed errors', async () => {
     await api.createAccount({ username: 'sdk_http_taken', age: 20, authenticator: AUTH });
-    const taken = await rejection(api.createAccount({ username: 'SDK_HTTP_TAKEN', age: 20, authenticator: AUTH }));
-    expect(taken).toMatchObject({ code: 'USERNAME_TAKEN', status: 409 });
-    expect((await rejection(api.createAccount({ username: 'x', age: 20, authenticator: AUTH }))).code).toBe('USERNAME_INVALID');
-    expect((await rejection(api.createAccount({ username: 'sdk_http_young', age: 12, authenticator: AUTH }))).code).toBe(
-      'AGE_INVALID',
+    const taken = await rejection(
+      api.createAccount({ username: 'SDK_HTTP_TAKEN', age: 20, authenticator: AUTH }),
     );
-    const wrong = await rejection(api.createClient({ username: 'sdk_http_taken', authenticator: 'a'.repeat(64) }));
+    expect(taken).toMatchObject({ code: 'USERNAME_TAKEN', status: 409 });
+    expect((await rejection(api.createAccount({ username: 'x', age: 20, authenticator: AUTH }))).code).toBe(
+      'USERNAME_INVALID',
+    );
+    expect(
+      (await rejection(api.createAccount({ username: 'sdk_http_young', age: 12, authenticator: AUTH }))).code,
+    ).toBe('AGE_INVALID');
+    const wrong = await rejection(
+      api.createClient({ username: 'sdk_http_taken', authenticator: 'a'.repeat(64) }),
+    );
     expect(wrong).toMatchObject({ code: 'INVALID_CREDENTIALS', status: 401 });
     const invalid = await rejection(
       api.createClient({ username: 'sdk_http_taken', authenticator: 'a'.repeat(64), label: 'L'.repeat(65) }),
@@ -132,7 +138,11 @@ describe('HttpApi transport failures', () => {
     try {
       const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
       const err = await rejection(
-        new HttpApi(url, undefined, { timeoutMs: 150 }).createAccount({ username: 'u', age: 20, authenticator: AUTH }),
+        new HttpApi(url, undefined, { timeoutMs: 150 }).createAccount({
+          username: 'u',
+          age: 20,
+          authenticator: AUTH,
+        }),
       );
       expect(err.code).toBe('SERVICE_BUSY');
       expect(err.message).toMatch(/did not answer in time/);
