@@ -27,7 +27,11 @@ async function createAccount(url: string, username: string): Promise<Account> {
   // As the SDK does: the secret is made here, only its authenticator goes to the server.
   const secret = generateSecret();
   const authenticator = authenticatorFromSecret(secret);
-  const acct = await postJson<{ user_hash: string }>(`${url}/api/v1/accounts`, { username, age: 30, authenticator });
+  const acct = await postJson<{ user_hash: string }>(`${url}/api/v1/accounts`, {
+    username,
+    age: 30,
+    authenticator,
+  });
   const client = await postJson<{ client_hash: string; access_token: string }>(`${url}/api/v1/clients`, {
     username,
     authenticator,

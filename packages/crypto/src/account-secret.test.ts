@@ -26,7 +26,8 @@ describe('account secrets (v2, made on the device)', () => {
 
   it('use every character of the alphabet about evenly (no modulo bias toward the first ones)', () => {
     const counts = new Map<string, number>();
-    for (let i = 0; i < 500; i++) for (const c of generateSecret().slice(0, 60)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    for (let i = 0; i < 500; i++)
+      for (const c of generateSecret().slice(0, 60)) counts.set(c, (counts.get(c) ?? 0) + 1);
     expect(counts.size).toBe(62);
     // 30000 draws over 62 chars: about 484 each; a byte % 62 bias would give the first 8 chars ~25% more.
     for (const n of counts.values()) expect(n).toBeGreaterThan(350);
@@ -50,7 +51,9 @@ describe('account secrets (v2, made on the device)', () => {
     const auth = authenticatorFromSecret(s);
     expect(auth).toMatch(/^[0-9a-f]{64}$/);
     expect(auth).toBe(
-      bytesToHex(hkdf(sha256, utf8ToBytes(s), utf8ToBytes('OmeChat authenticator v2'), new Uint8Array(0), 32)),
+      bytesToHex(
+        hkdf(sha256, utf8ToBytes(s), utf8ToBytes('OmeChat authenticator v2'), new Uint8Array(0), 32),
+      ),
     );
     const id = identityFromSecretV2(s, 'u1');
     expect(identityFromSecretV2(s, 'u1')).toEqual(id);

@@ -12,5 +12,7 @@ import { CryptoError } from './crypto-error.js';
  */
 export function authenticatorFromSecret(secret: string): string {
   if (!isV2Secret(secret)) throw new CryptoError('bad_argument', 'not a valid account secret (typo?)');
-  return bytesToHex(hkdf(sha256, utf8ToBytes(secret), utf8ToBytes('OmeChat authenticator v2'), new Uint8Array(0), 32));
+  return bytesToHex(
+    hkdf(sha256, utf8ToBytes(secret), utf8ToBytes('OmeChat authenticator v2'), new Uint8Array(0), 32),
+  );
 }

@@ -35,6 +35,12 @@ export function identityFromSecret(secret: string, userHash: string): Identity {
  */
 export function identityFromSecretV2(secret: string, userHash: string): Identity {
   if (!isV2Secret(secret)) throw new CryptoError('bad_argument', 'not a valid account secret (typo?)');
-  const seed = hkdf(sha256, utf8ToBytes(secret), utf8ToBytes('OmeChat identity v2'), utf8ToBytes(userHash), 32);
+  const seed = hkdf(
+    sha256,
+    utf8ToBytes(secret),
+    utf8ToBytes('OmeChat identity v2'),
+    utf8ToBytes(userHash),
+    32,
+  );
   return { v: 1, secretKey: toBase64(seed), publicKey: toBase64(ed25519.getPublicKey(seed)) };
 }

@@ -73,7 +73,7 @@ describe('HttpApi against the real server', () => {
   });
 
   it('sends credentials only in the Authorization header, never in a URL', async () => {
-    const acc = await api.createAccount({ username: 'sdk_http_bob', age: 30, authenticator: AUTH });
+    await api.createAccount({ username: 'sdk_http_bob', age: 30, authenticator: AUTH });
     const cl = await api.createClient({ username: 'sdk_http_bob', authenticator: AUTH });
     seen.length = 0;
     await api.listClients(cl);
