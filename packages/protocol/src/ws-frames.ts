@@ -229,7 +229,7 @@ export type ServerFrame =
       ref?: string;
       user_hash: string;
       /** The user's registered identity key; every device bundle must be certified by it. */
-      identity_key: string | null;
+      identity_key?: string | null;
       devices: DeviceBundle[];
     }
   | {

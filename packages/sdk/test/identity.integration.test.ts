@@ -17,7 +17,7 @@ import { WebSocket } from 'ws';
 import { OmeChatClient } from '../src/omechat-client.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
 import type { ChatMessage, ChatSummary, ClientEvents } from '../src/sdk-types.js';
-import { startTestServer, type TestServer } from '../../server/test/test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 import { rejection } from './rejection.js';
 
 let server: TestServer;

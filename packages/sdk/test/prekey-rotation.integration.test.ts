@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { OmeChatClient } from '../src/omechat-client.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
 import type { ClientEvents } from '../src/sdk-types.js';
-import { startTestServer, type TestServer } from '../../server/test/test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 
 /**
  * Signed prekey rotation end to end, with a fake clock on the responder: first messages made from

@@ -5,7 +5,7 @@ import { OmeChatClient } from '../src/omechat-client.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
 import type { ChatMessage, ChatSummary, ClientEvents } from '../src/sdk-types.js';
 import type { DeviceSessionRecord } from '../src/device-sessions.js';
-import { startTestServer, type TestServer } from '../../server/test/test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 
 /**
  * What a malicious server can try on the session layer, through the real server and SDK: replaying

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp, startTestServer, type TestServer } from './test-server.js';
+import { signUp, startTestServer, type TestServer } from '@omechat/test-kit';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -6,9 +6,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { isV2Secret } from '@omechat/crypto';
-import { OmeChatClient } from '../../sdk/src/omechat-client.js';
-import { MemoryKeyStore } from '../../sdk/src/memory-key-store.js';
-import { startTestServer, type TestServer } from '../../server/test/test-server.js';
+import { MemoryKeyStore, OmeChatClient } from '@omechat/sdk';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 
 /**
  * Identity v2 in real Chromium (issue 10): a legacy account signs in with its old secret and gets a

@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MemoryKeyStore, OmeChatClient, type ChatMessage } from '@omechat/sdk';
-import { startTestServer, type TestServer } from '../../server/test/test-server.js';
+import { startTestServer, type TestServer } from '@omechat/test-kit';
 
 /**
  * Two tabs of one account (one IndexedDB key store, one client) sending at once, in real Chromium
