@@ -1,7 +1,7 @@
-// A login storm in its own process: POST /api/v1/clients with a real secret in a loop, `concurrency`
+// A login storm in its own process: POST /api/v1/clients with a real authenticator in a loop, `concurrency`
 // at a time, so the server runs argon2id verifies back to back; each new device is revoked again
 // (a cheap request) so the account stays under its device cap. Prints a JSON summary on SIGTERM.
-const [url, username, secret, concurrencyArg] = process.argv.slice(2);
+const [url, username, authenticator, concurrencyArg] = process.argv.slice(2);
 const concurrency = Number(concurrencyArg ?? 4);
 let ok = 0;
 let failed = 0;
@@ -15,7 +15,7 @@ async function worker(): Promise<void> {
       const r = await fetch(`${url}/api/v1/clients`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, secret, label: 'storm' }),
+        body: JSON.stringify({ username, authenticator, label: 'storm' }),
       });
       if (r.status === 201) {
         ok++;

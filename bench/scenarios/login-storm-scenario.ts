@@ -21,10 +21,10 @@ interface StormSummary {
 }
 
 /** Starts the login storm process; stop() ends it and returns its summary. */
-function startStorm(url: string, username: string, secret: string, concurrency: number) {
+function startStorm(url: string, username: string, authenticator: string, concurrency: number) {
   const child = spawnPinned(
     LOAD_CORE,
-    ['--import', 'tsx', STORM, url, username, secret, String(concurrency)],
+    ['--import', 'tsx', STORM, url, username, authenticator, String(concurrency)],
     {
       PATH: process.env.PATH ?? '',
     },
@@ -69,7 +69,7 @@ export async function loginStormScenario(ctx: BenchContext) {
         measureMs,
       };
       const quiet = await lg.run<RelayResult>(job);
-      const storm = startStorm(s.url, fx.storm.username, fx.storm.secret, 4);
+      const storm = startStorm(s.url, fx.storm.username, fx.storm.authenticator, 4);
       await sleep(500);
       const stormed = await lg.run<RelayResult>(job);
       const logins = await storm.stop();

@@ -6,7 +6,7 @@ import {
   encryptFor,
   generateDevice,
   generatePrekeys,
-  identityFromSecret,
+  identityFromSecretV2,
   initiateSession,
   publicBundle,
   verifyBundle,
@@ -26,8 +26,8 @@ export interface SealingUser {
  * header), then `count` messages of short chat bodies, encrypted with encryptFor like the SDK does.
  */
 export function sealMessages(a: SealingUser, b: SealingUser, count: number): SealedMessage[] {
-  const deviceA = generateDevice(identityFromSecret(a.secret, a.user_hash));
-  const deviceB = generateDevice(identityFromSecret(b.secret, b.user_hash));
+  const deviceA = generateDevice(identityFromSecretV2(a.secret, a.user_hash));
+  const deviceB = generateDevice(identityFromSecretV2(b.secret, b.user_hash));
   const prekeysB = generatePrekeys(deviceB, 1);
   let sa = initiateSession(deviceA, verifyBundle(encodeBundle(publicBundle(deviceB, prekeysB))));
   const hello = encryptFor({ [b.client_hash]: sa }, { body: 'hi!', sender: a.user_hash });

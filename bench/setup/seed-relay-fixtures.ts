@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { authenticatorFromSecret, generateSecret } from '@omechat/crypto';
 import { WebSocket } from 'ws';
 import { spawnBenchServer } from '../lib/spawn-bench-server.js';
 import { baselineToken } from '../servers/baseline-token.js';
@@ -13,25 +14,30 @@ export interface RelayFixtures {
   templateDir: string;
   omechatFixtureFile: string;
   baselineFixtureFile: string;
-  storm: { username: string; secret: string };
+  storm: { username: string; authenticator: string };
   setupMs: number;
 }
 
 interface Account extends SealingUser {
   access_token: string;
+  authenticator: string;
 }
 
 async function createAccount(url: string, username: string): Promise<Account> {
-  const acct = await postJson<{ user_hash: string; secret: string }>(`${url}/api/v1/accounts`, {
+  // As the SDK does: the secret is made here, only its authenticator goes to the server.
+  const secret = generateSecret();
+  const authenticator = authenticatorFromSecret(secret);
+  const acct = await postJson<{ user_hash: string }>(`${url}/api/v1/accounts`, {
     username,
     age: 30,
+    authenticator,
   });
   const client = await postJson<{ client_hash: string; access_token: string }>(`${url}/api/v1/clients`, {
     username,
-    secret: acct.secret,
+    authenticator,
     label: 'bench',
   });
-  return { user_hash: acct.user_hash, secret: acct.secret, ...client };
+  return { user_hash: acct.user_hash, secret, authenticator, ...client };
 }
 
 /** A throwaway socket for setup: authenticates, then yields frames to a predicate. */
@@ -140,7 +146,7 @@ export async function seedRelayFixtures(
       templateDir,
       omechatFixtureFile,
       baselineFixtureFile,
-      storm: { username: 'bench storm', secret: storm.secret },
+      storm: { username: 'bench storm', authenticator: storm.authenticator },
       setupMs: Math.round(performance.now() - t0),
     };
   } finally {

@@ -27,7 +27,9 @@ export type { Profile, BodyCipher } from './profile.js';
 
 export { generateIdentity } from './identity.js';
 export type { Identity } from './identity.js';
-export { identityFromSecret } from './identity-from-secret.js';
+export { identityFromSecret, identityFromSecretV2 } from './identity-from-secret.js';
+export { generateSecret, isV2Secret, SECRET_LENGTH } from './account-secret.js';
+export { authenticatorFromSecret } from './authenticator-from-secret.js';
 
 export { generateDevice, devicePublic, verifyDevice } from './device.js';
 export type { DeviceKeys, DevicePublic } from './device.js';

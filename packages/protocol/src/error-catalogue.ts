@@ -21,6 +21,19 @@ export const ERROR_CATALOGUE = {
   UNAUTHENTICATED: { status: 401, message: 'Missing, malformed, revoked or unknown access token.' },
   FORBIDDEN: { status: 403, message: 'You may not do this.' },
   ACCOUNT_BANNED: { status: 403, message: 'This account is banned.' },
+  SECRET_ROTATION_REQUIRED: {
+    status: 403,
+    message: "This account's secret was made by an older server: replace it with a new one first.",
+  },
+  SECRET_INVALID: {
+    status: 400,
+    message:
+      'This secret is mistyped: check it, or, for an account made before secrets were made on devices, sign in with the old secret.',
+  },
+  IDENTITY_KEY_MISMATCH: {
+    status: 409,
+    message: 'Another identity key is registered for this account.',
+  },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a moment and try again.' },
   TOO_MANY_CONNECTIONS: {
     status: 429,

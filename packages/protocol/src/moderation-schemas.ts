@@ -128,7 +128,7 @@ export type Standing = z.infer<typeof StandingSchema>;
  * Banned users have no client, so standing and appeals authenticate with exactly what sign-in
  * (`POST /api/v1/clients`) accepts, minus the device label.
  */
-export const AccountCredentialsSchema = CreateClientRequestSchema.omit({ label: true });
+export const AccountCredentialsSchema = CreateClientRequestSchema.omit({ label: true, identity_key: true });
 export type AccountCredentials = z.infer<typeof AccountCredentialsSchema>;
 
 export const StandingRequestSchema = AccountCredentialsSchema;

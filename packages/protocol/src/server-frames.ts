@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AgeSchema, ChatIdSchema, ClientHashSchema, UserHashSchema } from './common-schemas.js';
+import {
+  AgeSchema,
+  ChatIdSchema,
+  ClientHashSchema,
+  IdentityKeySchema,
+  UserHashSchema,
+} from './common-schemas.js';
 import { StrikeViewSchema } from './moderation-schemas.js';
 import {
   MAX_BUNDLE_B64,
@@ -102,6 +108,8 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
     type: z.literal('bundles'),
     ref: Ref,
     user_hash: UserHashSchema,
+    /** The account's registered identity key (identity v2); null before its first v2 sign-in. */
+    identity_key: IdentityKeySchema.nullable().optional(),
     devices: z.array(DeviceBundleSchema).max(MAX_SERVED_DEVICES),
   }),
   z.object({

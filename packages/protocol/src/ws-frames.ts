@@ -224,7 +224,14 @@ export type ServerFrame =
   | { type: 'auth.ok'; ref?: string; user_hash: string; client_hash: string; server_time: number }
   | { type: 'prekeys.ok'; ref?: string; one_time_prekeys: number; one_time_kem_prekeys?: number }
   | { type: 'prekeys.low'; one_time_prekeys: number; one_time_kem_prekeys?: number }
-  | { type: 'bundles'; ref?: string; user_hash: string; devices: DeviceBundle[] }
+  | {
+      type: 'bundles';
+      ref?: string;
+      user_hash: string;
+      /** The user's registered identity key; every device bundle must be certified by it. */
+      identity_key?: string | null;
+      devices: DeviceBundle[];
+    }
   | {
       type: 'message.ack';
       ref?: string;

@@ -1,7 +1,6 @@
 import {
   generateDevice,
   generatePrekeys,
-  identityFromSecret,
   type DeviceKeys,
   type Identity,
   type PrekeyRotationPolicy,
@@ -11,8 +10,9 @@ import { OmeChatError } from '@omechat/protocol';
 import type { ClientCredentials } from './client-credentials.js';
 import type { ClientEventSink } from './client-event-sink.js';
 import { HttpApi } from './http-api.js';
-import type { KeyStore } from './key-store.js';
+import type { KeyStore, KeyStoreOp } from './key-store.js';
 import type { ClientEvents } from './sdk-types.js';
+import { freshSecret, normaliseSecret, secretProof, signInWithSecret } from './secret-sign-in.js';
 import type { WebSocketConstructor } from './ws-connection.js';
 
 export interface SignInOptions {
@@ -21,6 +21,12 @@ export interface SignInOptions {
   secret: string;
   keyStore: KeyStore;
   label?: string;
+  /**
+   * The user says this is an old secret, made by the server before identity v2 (it does not pass
+   * the v2 check). It is sent once, then replaced: the new secret is in `takeRotatedSecret()`.
+   * Without this, a secret that fails the check is refused here (SECRET_INVALID), unsent.
+   */
+  legacySecret?: boolean;
   WebSocketImpl?: WebSocketConstructor;
   fetchImpl?: typeof fetch;
   /** Milliseconds since the epoch; defaults to `Date.now` (tests pass a fake clock). */
@@ -66,6 +72,8 @@ export interface ClientAccountDeps {
 }
 
 const ONE_TIME_PREKEYS = 100;
+/** What a re-keyed device keeps: its chats, history and the partners' pinned identity keys. */
+const HISTORY_PREFIXES = ['chat:', 'msg:', 'peerkey:'];
 
 /**
  * The account as this device sees it: signing in (new client, fresh device keys, the identity
@@ -75,23 +83,32 @@ const ONE_TIME_PREKEYS = 100;
 export class ClientAccount {
   constructor(private readonly deps: ClientAccountDeps) {}
 
-  /** Signs a device in with username + secret and stores its new keys (replacing anything stored). */
-  static async signIn(o: SignInOptions): Promise<AccountKeys> {
+  /**
+   * Signs a device in with username + secret and stores its new keys (replacing anything stored,
+   * or with `keepHistory` everything but the chats). A legacy secret is rotated on the way
+   * (`rotatedSecret`).
+   */
+  static async signIn(
+    o: SignInOptions & { keepHistory?: boolean },
+  ): Promise<{ keys: AccountKeys; rotatedSecret: string | null }> {
     const http = new HttpApi(o.baseUrl, o.fetchImpl);
-    const creds = await http.createClient({
-      username: o.username,
-      secret: o.secret,
-      ...(o.label ? { label: o.label } : {}),
-    });
+    const { creds, identity, rotatedSecret } = await signInWithSecret(http, o);
     const info = await http.getAccount(creds);
-    const identity = identityFromSecret(o.secret, creds.user_hash);
     const device = generateDevice(identity);
     const prekeys = generatePrekeys(device, ONE_TIME_PREKEYS, {
       kemCount: ONE_TIME_KEM_PREKEYS,
       now: (o.clock ?? Date.now)(),
     });
-    const account: AccountRecord = { ...creds, username: info.username, age: info.age };
-    await o.keyStore.clear();
+    const { user_hash, client_hash, access_token } = creds;
+    const account: AccountRecord = {
+      user_hash,
+      client_hash,
+      access_token,
+      username: info.username,
+      age: info.age,
+    };
+    if (o.keepHistory) await o.keyStore.write(await keysButHistory(o.keyStore));
+    else await o.keyStore.clear();
     await o.keyStore.write([
       { key: 'account', value: account },
       { key: 'identity', value: identity },
@@ -99,7 +116,7 @@ export class ClientAccount {
       { key: 'prekeys', value: prekeys },
       { key: 'prekeys_uploaded', value: false },
     ]);
-    return { account, identity, device };
+    return { keys: { account, identity, device }, rotatedSecret };
   }
 
   /** The keys of a device that signed in before, or null. */
@@ -129,6 +146,37 @@ export class ClientAccount {
     if (client_hash === this.record.client_hash) await this.forget('revoked');
   }
 
+  /**
+   * Replaces the account's secret ("my secret may have leaked", issue 10): proves `oldSecret`,
+   * registers a new secret's authenticator and identity (every other client is signed out), then
+   * re-keys this device as a new client that keeps the chat history. Disconnects: the caller
+   * restores a client from the store afterwards. Returns the new secret, to show once.
+   */
+  async rotateSecret(oldSecret: string, legacySecret = false): Promise<string> {
+    const old = secretProof(normaliseSecret(oldSecret), legacySecret);
+    const { user_hash, username, client_hash } = this.record;
+    const fresh = freshSecret(user_hash);
+    await this.deps.http.rotateSecret(this.creds, {
+      old,
+      new_authenticator: fresh.authenticator,
+      identity_key: fresh.identity.publicKey,
+    });
+    // From here this client must not react to its own revocation (it would wipe the store).
+    this.deps.disconnect();
+    // A new client with new device keys: partners see this client go and a new one come (and,
+    // from the new identity key, "safety number changed"), instead of old sessions failing.
+    const { keys } = await ClientAccount.signIn({
+      baseUrl: this.deps.http.baseUrl,
+      username,
+      secret: fresh.secret,
+      keyStore: this.deps.store,
+      label: 'rotated',
+      keepHistory: true,
+    });
+    await this.deps.http.revokeClient(keys.account, client_hash).catch(() => undefined);
+    return fresh.secret;
+  }
+
   async deleteAccount(): Promise<void> {
     await this.deps.http.deleteAccount(this.creds);
     await this.forget('deleted');
@@ -150,4 +198,12 @@ export class ClientAccount {
     await this.deps.store.clear();
     this.deps.events.emit('signed-out', { reason });
   }
+}
+
+/** Ops deleting everything in the store but the chats, history and pinned partner keys. */
+async function keysButHistory(store: KeyStore): Promise<KeyStoreOp[]> {
+  const all = await store.keys('');
+  return all
+    .filter((k) => !HISTORY_PREFIXES.some((p) => k.startsWith(p)))
+    .map((key) => ({ key, delete: true as const }));
 }

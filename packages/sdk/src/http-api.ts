@@ -4,6 +4,7 @@ import {
   CreateClientResponseSchema,
   ListClientsResponseSchema,
   OmeChatError,
+  RotateSecretResponseSchema,
   type AccountInfo,
   type ClientInfo,
   type CreateAccountResponse,
@@ -12,6 +13,8 @@ import {
   type SignupChallengeResponse,
   type SignupProof,
   SignupChallengeResponseSchema,
+  type RotateSecretRequest,
+  type RotateSecretResponse,
 } from '@omechat/protocol';
 import type { ClientCredentials } from './client-credentials.js';
 import { toOmeChatError } from './to-omechat-error.js';
@@ -49,10 +52,14 @@ export class HttpApi {
     return this.baseUrl.replace(/^http/i, 'ws') + '/api/v1/ws';
   }
 
-  /** Signs up. The returned `secret` is shown once: the caller must keep it (it is the only login). */
+  /**
+   * Signs up with the authenticator derived from a secret made on this device (never the secret),
+   * and the solved sign-up challenge when the server asked for work.
+   */
   createAccount(body: {
     username: string;
     age: number;
+    authenticator: string;
     proof?: SignupProof;
   }): Promise<CreateAccountResponse> {
     return this.call('POST', '/accounts', { body, schema: CreateAccountResponseSchema });
@@ -66,6 +73,16 @@ export class HttpApi {
   /** Adds a client (device) to the account; returns its credentials. */
   createClient(body: CreateClientRequest): Promise<CreateClientResponse> {
     return this.call('POST', '/clients', { body, schema: CreateClientResponseSchema });
+  }
+
+  /** Registers the account's identity key once (after the first sign-in told the user_hash). */
+  async registerIdentity(auth: ClientCredentials, identity_key: string): Promise<void> {
+    await this.call('PUT', '/account/identity', { auth, body: { identity_key } });
+  }
+
+  /** Replaces the account's secret; every other client of the account is signed out. */
+  rotateSecret(auth: ClientCredentials, body: RotateSecretRequest): Promise<RotateSecretResponse> {
+    return this.call('POST', '/accounts/secret', { auth, body, schema: RotateSecretResponseSchema });
   }
 
   async listClients(auth: ClientCredentials): Promise<ClientInfo[]> {

@@ -1,4 +1,5 @@
 import { defaultPowSolver, type PowProgress, type PowSolver } from './pow-solver.js';
+import { authenticatorFromSecret, generateSecret } from '@omechat/crypto';
 import { OmeChatError, type ChatInfo, type PartnerInfo, type ServerFrame } from '@omechat/protocol';
 import {
   ClientAccount,
@@ -56,6 +57,7 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   private readonly matching: ClientMatching;
   private readonly prekeys: PrekeyPublisher;
   private maintenanceTimer: ReturnType<typeof setInterval> | undefined;
+  private rotatedSecret: string | null = null;
 
   private constructor(
     baseUrl: string,
@@ -120,7 +122,9 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   // ---- accounts -------------------------------------------------------------------------------
 
   /**
-   * Creates an account; the returned secret is shown to the user once and never stored here.
+   * Creates an account. The secret is made here, on this device, and never sent (the server gets
+   * only its authenticator): the returned `secret` must be shown to the user once, it is the only
+   * way to sign in, and it is not stored.
    * First asks for a sign-up challenge and, when the server wants work (level above 0), solves it
    * (a Web Worker in browsers; pass `workerThreadSolver` from `@omechat/sdk/node` in Node),
    * reporting progress. A challenge that expired or was refused meanwhile is retried once.
@@ -129,8 +133,10 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
     baseUrl: string,
     input: { username: string; age: number },
     opts: SignUpOptions = {},
-  ) {
+  ): Promise<{ user_hash: string; username: string; age: number; secret: string }> {
     const http = new HttpApi(baseUrl, opts.fetchImpl);
+    const secret = generateSecret();
+    const authenticator = authenticatorFromSecret(secret);
     for (let attempt = 0; ; attempt++) {
       const c = await http.signupChallenge();
       opts.onChallenge?.({ level: c.level, max: c.max_counter });
@@ -138,7 +144,8 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
         ? await (opts.solver ?? defaultPowSolver())({ ...c, challenge: c.challenge }, opts.onProgress)
         : undefined;
       try {
-        return await http.createAccount({ ...input, ...(proof ? { proof } : {}) });
+        const created = await http.createAccount({ ...input, authenticator, ...(proof ? { proof } : {}) });
+        return { ...created, secret };
       } catch (e) {
         const again =
           e instanceof OmeChatError && (e.code === 'PROOF_EXPIRED' || e.code === 'PROOF_REQUIRED');
@@ -147,9 +154,35 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
     }
   }
 
-  /** Signs this device in with username + secret: a new client, fresh device keys, the derived identity. */
+  /**
+   * Signs this device in with username + secret: a new client, fresh device keys, the derived
+   * identity. A legacy secret (`legacySecret`) is replaced on the way: show `takeRotatedSecret()`.
+   */
   static async signIn(o: SignInOptions): Promise<OmeChatClient> {
-    return new OmeChatClient(o.baseUrl, o.keyStore, await ClientAccount.signIn(o), o);
+    const { keys, rotatedSecret } = await ClientAccount.signIn(o);
+    const client = new OmeChatClient(o.baseUrl, o.keyStore, keys, o);
+    client.rotatedSecret = rotatedSecret;
+    return client;
+  }
+
+  /**
+   * The new secret made when sign-in replaced a legacy one, once (null afterwards, and when there
+   * was none). It is kept in memory only: show it to the user at once.
+   */
+  takeRotatedSecret(): string | null {
+    const s = this.rotatedSecret;
+    this.rotatedSecret = null;
+    return s;
+  }
+
+  /**
+   * Replaces the account's secret (it may have leaked): every other device is signed out, partners
+   * see "safety number changed". This client is closed afterwards; call `OmeChatClient.restore`
+   * with the same key store for the re-keyed one (chats and history are kept). Returns the new
+   * secret, to show once. `legacySecret`: `oldSecret` is an old, server-made secret.
+   */
+  async rotateSecret(oldSecret: string, legacySecret = false): Promise<string> {
+    return this.account.rotateSecret(oldSecret, legacySecret);
   }
 
   /** The client of a device that signed in before, or null. */

@@ -45,6 +45,13 @@ export interface ClientEvents {
   /** Rapid skipping earned a cooldown: the queue answers NEXT_COOLDOWN until `until` (ms). */
   cooldown: { until: number };
   'signed-out': { reason: 'revoked' | 'deleted' | 'local' };
+  /**
+   * A partner's identity key changed (they replaced their secret, or the server serves another
+   * key): their old devices are dropped, and the safety number must be compared again.
+   */
+  'safety-number-changed': { user_hash: string };
+  /** A partner's device list changed: `added` devices now get messages, `removed` ones no longer. */
+  'devices-changed': { user_hash: string; added: number; removed: number };
   /** Problems that concern no single call: an undecryptable message, a failed background step. */
   error: { code: string; message: string };
 }

@@ -22,19 +22,22 @@ afterAll(async () => {
   await server.destroy();
 });
 
+/** Any 64-hex string stands in for an authenticator here (the server sees nothing more). */
+const AUTH = 'b'.repeat(64);
+
 describe('HttpApi against the real server', () => {
   it('creates an account and clients, lists, revokes, reads and deletes', async () => {
-    const acc = await api.createAccount({ username: 'sdk_http_alice', age: 27 });
+    const acc = await api.createAccount({ username: 'sdk_http_alice', age: 27, authenticator: AUTH });
     expect(acc).toMatchObject({ username: 'sdk_http_alice', age: 27 });
     expect(acc.user_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(acc.secret).toMatch(/^[A-Za-z0-9]{64}$/);
+    expect(Object.keys(acc).sort()).toEqual(['age', 'user_hash', 'username']);
 
     const laptop = await api.createClient({
       username: 'sdk_http_alice',
-      secret: acc.secret,
+      authenticator: AUTH,
       label: 'laptop',
     });
-    const phone = await api.createClient({ username: 'sdk_http_alice', secret: acc.secret });
+    const phone = await api.createClient({ username: 'sdk_http_alice', authenticator: AUTH });
     expect(laptop.user_hash).toBe(acc.user_hash);
     expect(laptop.client_hash).not.toBe(phone.client_hash);
 
@@ -64,37 +67,43 @@ describe('HttpApi against the real server', () => {
     const gone = await rejection(api.getAccount(laptop));
     expect(gone.code).toBe('UNAUTHENTICATED');
     expect(gone.status).toBe(401);
-    expect((await rejection(api.createClient({ username: 'sdk_http_alice', secret: acc.secret }))).code).toBe(
-      'INVALID_CREDENTIALS',
-    );
+    expect(
+      (await rejection(api.createClient({ username: 'sdk_http_alice', authenticator: AUTH }))).code,
+    ).toBe('INVALID_CREDENTIALS');
   });
 
   it('sends credentials only in the Authorization header, never in a URL', async () => {
-    const acc = await api.createAccount({ username: 'sdk_http_bob', age: 30 });
-    const cl = await api.createClient({ username: 'sdk_http_bob', secret: acc.secret });
+    await api.createAccount({ username: 'sdk_http_bob', age: 30, authenticator: AUTH });
+    const cl = await api.createClient({ username: 'sdk_http_bob', authenticator: AUTH });
     seen.length = 0;
     await api.listClients(cl);
     await api.getAccount(cl);
     for (const r of seen) {
       expect(r.url).not.toContain(cl.access_token);
-      expect(r.url).not.toContain(acc.secret);
+      expect(r.url).not.toContain(AUTH);
       expect(r.headers.authorization).toBe(`Bearer ${cl.client_hash}.${cl.access_token}`);
     }
     expect(seen.map((r) => r.url)).toEqual([`${server.url}/api/v1/clients`, `${server.url}/api/v1/account`]);
   });
 
   it('surfaces the server error codes as typed errors', async () => {
-    await api.createAccount({ username: 'sdk_http_taken', age: 20 });
-    const taken = await rejection(api.createAccount({ username: 'SDK_HTTP_TAKEN', age: 20 }));
-    expect(taken).toMatchObject({ code: 'USERNAME_TAKEN', status: 409 });
-    expect((await rejection(api.createAccount({ username: 'x', age: 20 }))).code).toBe('USERNAME_INVALID');
-    expect((await rejection(api.createAccount({ username: 'sdk_http_young', age: 12 }))).code).toBe(
-      'AGE_INVALID',
+    await api.createAccount({ username: 'sdk_http_taken', age: 20, authenticator: AUTH });
+    const taken = await rejection(
+      api.createAccount({ username: 'SDK_HTTP_TAKEN', age: 20, authenticator: AUTH }),
     );
-    const wrong = await rejection(api.createClient({ username: 'sdk_http_taken', secret: 'A'.repeat(64) }));
+    expect(taken).toMatchObject({ code: 'USERNAME_TAKEN', status: 409 });
+    expect((await rejection(api.createAccount({ username: 'x', age: 20, authenticator: AUTH }))).code).toBe(
+      'USERNAME_INVALID',
+    );
+    expect(
+      (await rejection(api.createAccount({ username: 'sdk_http_young', age: 12, authenticator: AUTH }))).code,
+    ).toBe('AGE_INVALID');
+    const wrong = await rejection(
+      api.createClient({ username: 'sdk_http_taken', authenticator: 'a'.repeat(64) }),
+    );
     expect(wrong).toMatchObject({ code: 'INVALID_CREDENTIALS', status: 401 });
     const invalid = await rejection(
-      api.createClient({ username: 'sdk_http_taken', secret: 'A'.repeat(64), label: 'L'.repeat(65) }),
+      api.createClient({ username: 'sdk_http_taken', authenticator: 'a'.repeat(64), label: 'L'.repeat(65) }),
     );
     expect(invalid.code).toBe('INVALID_INPUT');
     expect(invalid.issues).toEqual([{ path: 'label', problem: expect.any(String) }]);
@@ -129,7 +138,11 @@ describe('HttpApi transport failures', () => {
     try {
       const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
       const err = await rejection(
-        new HttpApi(url, undefined, { timeoutMs: 150 }).createAccount({ username: 'u', age: 20 }),
+        new HttpApi(url, undefined, { timeoutMs: 150 }).createAccount({
+          username: 'u',
+          age: 20,
+          authenticator: AUTH,
+        }),
       );
       expect(err.code).toBe('SERVICE_BUSY');
       expect(err.message).toMatch(/did not answer in time/);
@@ -149,7 +162,7 @@ describe('HttpApi transport failures', () => {
       error: { code: 'RATE_LIMITED', message: 'slow down', status: 429, retry_after: 7 },
     });
     const e1 = await rejection(
-      new HttpApi('http://x', fake(429, body)).createAccount({ username: 'u', age: 20 }),
+      new HttpApi('http://x', fake(429, body)).createAccount({ username: 'u', age: 20, authenticator: AUTH }),
     );
     expect(e1).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 7, message: 'slow down' });
     const noField = JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'slow down', status: 429 } });
@@ -157,6 +170,7 @@ describe('HttpApi transport failures', () => {
       new HttpApi('http://x', fake(429, noField, { 'retry-after': '12' })).createAccount({
         username: 'u',
         age: 20,
+        authenticator: AUTH,
       }),
     );
     expect(e2.retryAfterSeconds).toBe(12);

@@ -22,8 +22,9 @@ afterAll(async () => {
 });
 
 async function newClient(username: string) {
-  const acc = await api.createAccount({ username, age: 25 });
-  return api.createClient({ username, secret: acc.secret });
+  const authenticator = 'c'.repeat(64);
+  await api.createAccount({ username, age: 25, authenticator });
+  return api.createClient({ username, authenticator });
 }
 
 function connect(creds: { client_hash: string; access_token: string }): WsConnection {

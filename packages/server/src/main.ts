@@ -232,6 +232,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     hub: cluster,
     clock,
     limiter,
+    identityKeyOf: async (user_hash) => (await store.getUser(user_hash))?.identity_key ?? null,
     limits: {
       oneTimePrekeysPerDevice: config.ONE_TIME_PREKEYS_PER_DEVICE,
       oneTimeKemPrekeysPerDevice: config.ONE_TIME_KEM_PREKEYS_PER_DEVICE,

@@ -1,3 +1,4 @@
+import { authenticatorFromSecret, generateSecret } from '@omechat/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp, startTestServer, type TestServer } from '@omechat/test-kit';
 
@@ -11,14 +12,17 @@ afterAll(async () => {
 
 describe('accounts and clients over real HTTP', () => {
   it('signs up, adds a client, authenticates, lists clients', async () => {
-    const acc = await server.api('/api/v1/accounts', { body: { username: 'alice', age: 16 } });
+    const authenticator = authenticatorFromSecret(generateSecret());
+    const acc = await server.api('/api/v1/accounts', { body: { username: 'alice', age: 16, authenticator } });
     expect(acc.status).toBe(201);
     expect(acc.body.user_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(acc.body.secret).toMatch(/^[A-Za-z0-9]{64}$/);
+    // The server makes no secret and returns none: it only ever sees the authenticator.
+    expect(Object.keys(acc.body).sort()).toEqual(['age', 'user_hash', 'username']);
     expect(acc.body.age).toBe(16);
 
-    const cl = await server.api('/api/v1/clients', { body: { username: 'ALICE', secret: acc.body.secret } });
+    const cl = await server.api('/api/v1/clients', { body: { username: 'ALICE', authenticator } });
     expect(cl.status).toBe(201);
+    expect(cl.body).toMatchObject({ rotation_required: false, identity_key: null });
     expect(cl.body.user_hash).toBe(acc.body.user_hash);
     expect(cl.body.client_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(cl.body.access_token).toMatch(/^[A-Za-z0-9]{64}$/);
@@ -36,12 +40,15 @@ describe('accounts and clients over real HTTP', () => {
   it('refuses a wrong secret and an unknown username alike', async () => {
     const u = await signUp(server, 'bob_wrongsecret', 20);
     const wrong = await server.api('/api/v1/clients', {
-      body: { username: 'bob_wrongsecret', secret: u.secret.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) },
+      body: {
+        username: 'bob_wrongsecret',
+        authenticator: u.authenticator.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+      },
     });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
     const unknown = await server.api('/api/v1/clients', {
-      body: { username: 'nobody_here', secret: u.secret },
+      body: { username: 'nobody_here', authenticator: u.authenticator },
     });
     expect(unknown.status).toBe(401);
     expect(unknown.body.error.code).toBe('INVALID_CREDENTIALS');
@@ -50,7 +57,7 @@ describe('accounts and clients over real HTTP', () => {
   it('revokes a client: its token stops working, the other keeps working', async () => {
     const u = await signUp(server, 'carol', 30);
     const second = await server.api('/api/v1/clients', {
-      body: { username: 'carol', secret: u.secret, label: 'phone' },
+      body: { username: 'carol', authenticator: u.authenticator, label: 'phone' },
     });
     const auth2 = `${second.body.client_hash}.${second.body.access_token}`;
     expect((await server.api('/api/v1/clients', { auth: u.auth })).body.clients).toHaveLength(2);
@@ -86,10 +93,18 @@ describe('accounts and clients over real HTTP', () => {
     expect(del.status).toBe(204);
     const after = await server.api('/api/v1/clients', { auth: u.auth });
     expect(after.body.error.code).toBe('UNAUTHENTICATED');
-    const login = await server.api('/api/v1/clients', { body: { username: 'frank', secret: u.secret } });
+    const login = await server.api('/api/v1/clients', {
+      body: { username: 'frank', authenticator: u.authenticator },
+    });
     expect(login.body.error.code).toBe('INVALID_CREDENTIALS');
     // The name is free again.
-    expect((await server.api('/api/v1/accounts', { body: { username: 'frank', age: 40 } })).status).toBe(201);
+    expect(
+      (
+        await server.api('/api/v1/accounts', {
+          body: { username: 'frank', age: 40, authenticator: 'a'.repeat(64) },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('refuses missing, malformed and forged tokens', async () => {
@@ -125,12 +140,12 @@ describe('accounts and clients over real HTTP', () => {
   it('never writes a secret or token in plaintext to the database files or the logs', async () => {
     const u = await signUp(server, 'canary_user', 22);
     await server.api('/api/v1/clients', { auth: u.auth });
-    await server.api('/api/v1/clients', { body: { username: 'canary_user', secret: 'x'.repeat(64) } });
+    await server.api('/api/v1/clients', { body: { username: 'canary_user', authenticator: 'x'.repeat(64) } });
     const files = server.dataFilesText();
     const logs = server.logs.join('');
     expect(files.length).toBeGreaterThan(0);
     expect(files).toContain(u.user_hash); // sanity: the grep sees the database content
-    for (const s of [u.secret, u.access_token]) {
+    for (const s of [u.secret, u.authenticator, u.access_token]) {
       expect(files).not.toContain(s);
       expect(logs).not.toContain(s);
     }
@@ -147,7 +162,9 @@ describe('rate limits', () => {
       const u = await signUp(s, 'henry', 30); // one successful login, which resets the counter
       const codes: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const r = await s.api('/api/v1/clients', { body: { username: 'henry', secret: 'y'.repeat(64) } });
+        const r = await s.api('/api/v1/clients', {
+          body: { username: 'henry', authenticator: 'y'.repeat(64) },
+        });
         codes.push(r.body.error.code);
         if (r.status === 429) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
       }
@@ -159,7 +176,9 @@ describe('rate limits', () => {
         'RATE_LIMITED',
       ]);
       // From the throttled network even the right secret waits (other networks do not: sign-in-limits.test.ts).
-      const right = await s.api('/api/v1/clients', { body: { username: 'henry', secret: u.secret } });
+      const right = await s.api('/api/v1/clients', {
+        body: { username: 'henry', authenticator: u.authenticator },
+      });
       expect(right.body.error.code).toBe('RATE_LIMITED');
     } finally {
       await s.destroy();
@@ -172,14 +191,34 @@ describe('rate limits', () => {
       LOGINS_PER_NETWORK_PER_MINUTE: '2',
     });
     try {
-      expect((await s.api('/api/v1/accounts', { body: { username: 'n1', age: 20 } })).status).toBe(400); // too short
-      expect((await s.api('/api/v1/accounts', { body: { username: 'net1', age: 20 } })).status).toBe(201);
-      expect((await s.api('/api/v1/accounts', { body: { username: 'net2', age: 20 } })).status).toBe(201);
-      const third = await s.api('/api/v1/accounts', { body: { username: 'net3', age: 20 } });
+      expect(
+        (
+          await s.api('/api/v1/accounts', {
+            body: { username: 'n1', age: 20, authenticator: 'a'.repeat(64) },
+          })
+        ).status,
+      ).toBe(400); // too short
+      expect(
+        (
+          await s.api('/api/v1/accounts', {
+            body: { username: 'net1', age: 20, authenticator: 'a'.repeat(64) },
+          })
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await s.api('/api/v1/accounts', {
+            body: { username: 'net2', age: 20, authenticator: 'a'.repeat(64) },
+          })
+        ).status,
+      ).toBe(201);
+      const third = await s.api('/api/v1/accounts', {
+        body: { username: 'net3', age: 20, authenticator: 'a'.repeat(64) },
+      });
       expect(third.status).toBe(429);
       for (let i = 0; i < 2; i++)
-        await s.api('/api/v1/clients', { body: { username: 'net1', secret: 'z'.repeat(64) } });
-      const r = await s.api('/api/v1/clients', { body: { username: 'net2', secret: 'z'.repeat(64) } });
+        await s.api('/api/v1/clients', { body: { username: 'net1', authenticator: 'z'.repeat(64) } });
+      const r = await s.api('/api/v1/clients', { body: { username: 'net2', authenticator: 'z'.repeat(64) } });
       expect(r.body.error.code).toBe('RATE_LIMITED');
     } finally {
       await s.destroy();

@@ -129,7 +129,9 @@ describe('omechat admin', () => {
       expect(JSON.parse(ban.out).strike).toMatchObject({ kind: 'ban', statement: { duration: '24h' } });
       expect(await cb2.closed(10_000)).toBe(4403);
       expect(cb2.ofType('error').at(-1)).toMatchObject({ code: 'ACCOUNT_BANNED' });
-      const signIn = await server.api('/api/v1/clients', { body: { username: 'cli_b', secret: p.b.secret } });
+      const signIn = await server.api('/api/v1/clients', {
+        body: { username: 'cli_b', authenticator: p.b.authenticator },
+      });
       expect(signIn.body.error).toMatchObject({ code: 'ACCOUNT_BANNED', sanction: { reason: 'harassment' } });
 
       const resolved = await inProcess(
@@ -172,7 +174,11 @@ describe('omechat admin', () => {
       );
       expect(JSON.parse(unban.out)).toEqual({ lifted: 1 });
       expect(
-        (await server.api('/api/v1/clients', { body: { username: 'cli_b', secret: p.b.secret } })).status,
+        (
+          await server.api('/api/v1/clients', {
+            body: { username: 'cli_b', authenticator: p.b.authenticator },
+          })
+        ).status,
       ).toBe(201);
 
       const appeals = await inProcess('appeals', 'list', '--json');

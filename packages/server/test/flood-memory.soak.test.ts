@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,8 +32,9 @@ async function account(name: string) {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     }).then((r) => r.json())) as Record<string, string>;
-  const acc = await post('/api/v1/accounts', { username: name, age: 30 });
-  return post('/api/v1/clients', { username: name, secret: acc.secret });
+  const authenticator = randomBytes(32).toString('hex');
+  await post('/api/v1/accounts', { username: name, age: 30, authenticator });
+  return post('/api/v1/clients', { username: name, authenticator });
 }
 
 /**

@@ -71,6 +71,7 @@ describe('HTTP refusals', () => {
       label: 'imported',
       created_at: 1,
       last_seen_day: null,
+      rotation_only: false,
     });
     const r = await server.api(`/api/v1/clients/${v1Client}`, { method: 'DELETE', auth: u.auth });
     expect(r.status).toBe(204);

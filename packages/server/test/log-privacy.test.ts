@@ -60,7 +60,7 @@ describe('log privacy', () => {
     await server.api(`/api/v1/clients${q}`, { auth: a.auth });
     const laptop = (
       await server.api('/api/v1/clients', {
-        body: { username: 'logpriv_alice', secret: a.secret, label: 'Laptop' },
+        body: { username: 'logpriv_alice', authenticator: a.authenticator, label: 'Laptop' },
       })
     ).body as { client_hash: string; access_token: string };
     // HTTP, the bad ones: unknown routes, wrong secrets and tokens, broken bodies, router and parser errors.
@@ -68,10 +68,12 @@ describe('log privacy', () => {
     await server.api(`/api/v1/clients/%zz${q}`, { method: 'DELETE', auth: a.auth });
     await server.api(`/api/v1/clients/${'f'.repeat(300)}${q}`, { method: 'DELETE', auth: a.auth });
     await server.api('/api/v1/clients', {
-      body: { username: 'logpriv_alice', secret: 'X'.repeat(64) },
+      body: { username: 'logpriv_alice', authenticator: 'X'.repeat(64) },
       headers: fromStranger,
     });
-    await server.api('/api/v1/clients', { body: { username: 'logpriv_nobody', secret: a.secret } });
+    await server.api('/api/v1/clients', {
+      body: { username: 'logpriv_nobody', authenticator: a.authenticator },
+    });
     await server.api('/api/v1/account', { auth: `${a.client_hash}.${'T'.repeat(64)}` });
     await server.api('/api/v1/accounts', { body: '{"username": "logpriv_broken", ' });
     await server.api('/api/v1/accounts', {

@@ -15,7 +15,9 @@ afterAll(async () => {
 describe('revocation and deletion reach live sockets', () => {
   it('closes the socket of a revoked client at once', async () => {
     const u = await signUp(server, 'rv_live', 30);
-    const second = await server.api('/api/v1/clients', { body: { username: 'rv_live', secret: u.secret } });
+    const second = await server.api('/api/v1/clients', {
+      body: { username: 'rv_live', authenticator: u.authenticator },
+    });
     const ws = await WsTestClient.authed(server.url, {
       client_hash: second.body.client_hash,
       access_token: second.body.access_token,
@@ -51,7 +53,9 @@ describe('unacknowledged live envelopes of devices that are gone', () => {
     // B's device receives live and never acknowledges; then it is revoked (from another device).
     expect(await send(b.client_hash)).toMatchObject({ delivered: 1 });
     await cb.waitType('envelope');
-    const other = await server.api('/api/v1/clients', { body: { username: 'gone_b', secret: b.secret } });
+    const other = await server.api('/api/v1/clients', {
+      body: { username: 'gone_b', authenticator: b.authenticator },
+    });
     await server.api(`/api/v1/clients/${b.client_hash}`, {
       method: 'DELETE',
       auth: `${other.body.client_hash}.${other.body.access_token}`,

@@ -152,7 +152,7 @@ describe('moderation over the real server', () => {
 
     // Signing in shows why, until when, and how to appeal.
     const signIn = await server.api('/api/v1/clients', {
-      body: { username: 'adm_liar', secret: liar.secret },
+      body: { username: 'adm_liar', authenticator: liar.authenticator },
     });
     expect(signIn.status).toBe(403);
     expect(signIn.body.error).toMatchObject({
@@ -176,7 +176,7 @@ describe('moderation over the real server', () => {
     const appeal = await server.api('/api/v1/appeals', {
       body: {
         username: 'adm_liar',
-        secret: liar.secret,
+        authenticator: liar.authenticator,
         appeal_id: banned.body.strike.appeal_id,
         text: 'I am 15.',
       },
@@ -196,7 +196,7 @@ describe('moderation over the real server', () => {
     });
     expect(decided.body).toMatchObject({ status: 'upheld', decided_by: 'mod_anna' });
     const standing = await server.api('/api/v1/standing', {
-      body: { username: 'adm_liar', secret: liar.secret },
+      body: { username: 'adm_liar', authenticator: liar.authenticator },
     });
     expect(standing.body.banned).toMatchObject({
       appeal: {
@@ -239,7 +239,11 @@ describe('moderation over the real server', () => {
     expect(ban.body.strike.ends_at - ban.body.strike.created_at).toBe(86_400_000);
     expect(await c.closed()).toBe(4403);
     expect(
-      (await server.api('/api/v1/clients', { body: { username: 'adm_timed', secret: u.secret } })).status,
+      (
+        await server.api('/api/v1/clients', {
+          body: { username: 'adm_timed', authenticator: u.authenticator },
+        })
+      ).status,
     ).toBe(403);
     expect((await admin(`/accounts/${u.user_hash}`)).body).toMatchObject({
       standing: 'banned',
@@ -248,7 +252,11 @@ describe('moderation over the real server', () => {
     const unban = await admin(`/accounts/${u.user_hash}/unban`, { statement: 'Mistaken identity, lifted.' });
     expect(unban.body).toEqual({ lifted: 1 });
     expect(
-      (await server.api('/api/v1/clients', { body: { username: 'adm_timed', secret: u.secret } })).status,
+      (
+        await server.api('/api/v1/clients', {
+          body: { username: 'adm_timed', authenticator: u.authenticator },
+        })
+      ).status,
     ).toBe(201);
   });
 

@@ -55,7 +55,7 @@ describe('moderation on PostgreSQL', () => {
 
     server = await server.restart();
     const signIn = await server.api('/api/v1/clients', {
-      body: { username: 'pgm_liar', secret: p.b.secret },
+      body: { username: 'pgm_liar', authenticator: p.b.authenticator },
     });
     expect(signIn.body.error).toMatchObject({
       code: 'ACCOUNT_BANNED',

@@ -130,7 +130,9 @@ describe('output', () => {
       // Three other devices with large bundles: each answer to bundles.fetch of oneself is ~48 KB.
       const u = await signUp(s, 'ob_noreader', 30);
       for (let i = 0; i < 3; i++) {
-        const d = await s.api('/api/v1/clients', { body: { username: 'ob_noreader', secret: u.secret } });
+        const d = await s.api('/api/v1/clients', {
+          body: { username: 'ob_noreader', authenticator: u.authenticator },
+        });
         const dc = await WsTestClient.authed(s.url, d.body);
         await dc.request({ type: 'prekeys.upload', bundle: 'A'.repeat(16_000) });
         dc.close();

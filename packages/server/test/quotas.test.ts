@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 async function secondDevice(username: string, secret: string) {
-  const r = await server.api('/api/v1/clients', { body: { username, secret } });
+  const r = await server.api('/api/v1/clients', { body: { username, authenticator: secret } });
   expect(r.status).toBe(201);
   return r.body as { client_hash: string; access_token: string };
 }
@@ -28,7 +28,7 @@ async function secondDevice(username: string, secret: string) {
 describe('pending envelopes per recipient device', () => {
   it('refuses a message once a device holds the most envelopes, before anything is sent', async () => {
     const { b, ca, cb, chat_id } = await matchedPair(server, ['qp_a', 'qp_b'], [30, 30], 0);
-    const b2 = await secondDevice('qp_b', b.secret);
+    const b2 = await secondDevice('qp_b', b.authenticator);
     cb.close(); // b's first device goes offline: everything for it is stored
     await new Promise((r) => setTimeout(r, 100));
     const send = (to: string[], text = 'x') =>
@@ -172,10 +172,12 @@ describe('devices per account', () => {
     const { a, b, ca, cb, chat_id } = await matchedPair(server, ['qd_a', 'qd_b'], [30, 30], 0);
     const more = { a: [] as string[], b: [] as string[] };
     for (let i = 1; i < max; i++) {
-      more.a.push((await secondDevice('qd_a', a.secret)).client_hash);
-      more.b.push((await secondDevice('qd_b', b.secret)).client_hash);
+      more.a.push((await secondDevice('qd_a', a.authenticator)).client_hash);
+      more.b.push((await secondDevice('qd_b', b.authenticator)).client_hash);
     }
-    const refused = await server.api('/api/v1/clients', { body: { username: 'qd_a', secret: a.secret } });
+    const refused = await server.api('/api/v1/clients', {
+      body: { username: 'qd_a', authenticator: a.authenticator },
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('DEVICE_LIMIT_REACHED');
     expect((await server.api('/api/v1/clients', { auth: a.auth })).body.clients).toHaveLength(max);
@@ -195,7 +197,8 @@ describe('devices per account', () => {
     // Revoking a device makes room again.
     await server.api(`/api/v1/clients/${more.a[0]}`, { method: 'DELETE', auth: a.auth });
     expect(
-      (await server.api('/api/v1/clients', { body: { username: 'qd_a', secret: a.secret } })).status,
+      (await server.api('/api/v1/clients', { body: { username: 'qd_a', authenticator: a.authenticator } }))
+        .status,
     ).toBe(201);
     ca.close();
     cb.close();
@@ -204,12 +207,16 @@ describe('devices per account', () => {
   it('at the cap, a device unseen for longer than the message TTL makes room (no lockout)', async () => {
     const u = await signUp(server, 'qd_stale', 30);
     const devices = [u.client_hash];
-    for (let i = 1; i < 16; i++) devices.push((await secondDevice('qd_stale', u.secret)).client_hash);
-    const refused = await server.api('/api/v1/clients', { body: { username: 'qd_stale', secret: u.secret } });
+    for (let i = 1; i < 16; i++) devices.push((await secondDevice('qd_stale', u.authenticator)).client_hash);
+    const refused = await server.api('/api/v1/clients', {
+      body: { username: 'qd_stale', authenticator: u.authenticator },
+    });
     expect(refused.body.error.code).toBe('DEVICE_LIMIT_REACHED');
     // One device was last seen long ago (a wiped browser, say): everything pending for it expired.
     await server.store.touchLastSeen(devices[5]!, '2020-01-01');
-    const ok = await server.api('/api/v1/clients', { body: { username: 'qd_stale', secret: u.secret } });
+    const ok = await server.api('/api/v1/clients', {
+      body: { username: 'qd_stale', authenticator: u.authenticator },
+    });
     expect(ok.status).toBe(201);
     const left = (await server.api('/api/v1/clients', { auth: u.auth })).body.clients as {
       client_hash: string;

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 const from = (ip: string) => ({ 'x-forwarded-for': ip });
 const signIn = (username: string, secret: string, ip: string) =>
-  server.api('/api/v1/clients', { body: { username, secret }, headers: from(ip) });
+  server.api('/api/v1/clients', { body: { username, authenticator: secret }, headers: from(ip) });
 
 /** Runs `n` calls with `width` of them in flight at a time; returns their error codes (or status). */
 async function barrage(n: number, width: number, call: () => ReturnType<typeof signIn>) {
@@ -48,7 +48,7 @@ describe('sign-in limits', () => {
     expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(990);
     expect(new Set(codes)).toEqual(new Set(['INVALID_CREDENTIALS', 'RATE_LIMITED']));
 
-    const ok = await signIn('lockout_owner', owner.secret, '198.51.100.20');
+    const ok = await signIn('lockout_owner', owner.authenticator, '198.51.100.20');
     expect(ok.status).toBe(201);
     expect(ok.body.user_hash).toBe(owner.user_hash);
   }, 120_000);
@@ -59,7 +59,7 @@ describe('sign-in limits', () => {
       const r = await signIn('spread_owner', 'Q'.repeat(64), `192.0.2.${n + 1}`);
       expect(r.body.error.code).toBe('INVALID_CREDENTIALS');
     }
-    expect((await signIn('spread_owner', owner.secret, '198.51.100.21')).status).toBe(201);
+    expect((await signIn('spread_owner', owner.authenticator, '198.51.100.21')).status).toBe(201);
   }, 120_000);
 
   it('treats unknown names exactly like existing ones (the limits reveal no account)', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrameOf } from '@omechat/protocol';
 import { spawnServer, type SpawnedServer } from './spawn-server.js';
@@ -38,8 +39,9 @@ async function api(path: string, body: unknown) {
   return r.json() as Promise<Record<string, string>>;
 }
 async function user(name: string, age: number) {
-  const acc = await api('/api/v1/accounts', { username: name, age });
-  return api('/api/v1/clients', { username: name, secret: acc.secret });
+  const authenticator = randomBytes(32).toString('hex');
+  await api('/api/v1/accounts', { username: name, age, authenticator });
+  return api('/api/v1/clients', { username: name, authenticator });
 }
 
 describe('slow consumer', () => {

@@ -121,7 +121,9 @@ describe('web app routes', () => {
     expect(head.headers.get('content-security-policy')).toBe(WEB_CONTENT_SECURITY_POLICY);
 
     expect((await server.api('/healthz')).body).toEqual({ status: 'ok' });
-    const acc = await server.api('/api/v1/accounts', { body: { username: 'web_user', age: 30 } });
+    const acc = await server.api('/api/v1/accounts', {
+      body: { username: 'web_user', age: 30, authenticator: 'a'.repeat(64) },
+    });
     expect(acc.status).toBe(201);
     expect(acc.headers.get('cache-control')).toBe('no-store');
     expect(acc.headers.get('content-security-policy')).toBeNull();

@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 async function addClient(username: string, secret: string) {
-  const r = await server.api('/api/v1/clients', { body: { username, secret } });
+  const r = await server.api('/api/v1/clients', { body: { username, authenticator: secret } });
   return { client_hash: r.body.client_hash as string, access_token: r.body.access_token as string };
 }
 
@@ -210,7 +210,7 @@ describe('envelope relay', () => {
 
   it('stores for offline devices, drains in order after reconnect, and survives a restart', async () => {
     const { a, b, ca, cb, chat_id } = await matchedMinors('offline');
-    const b2 = await addClient('offline_b', b.secret);
+    const b2 = await addClient('offline_b', b.authenticator);
     cb.close();
     await new Promise((r) => setTimeout(r, 100));
     const sent: string[] = [];
@@ -257,7 +257,7 @@ describe('envelope relay', () => {
 
   it('tells the sender which devices it did not cover, and ends chats for both with a notice', async () => {
     const { b, ca, cb, chat_id } = await matchedMinors('cover');
-    const b2 = await addClient('cover_b', b.secret);
+    const b2 = await addClient('cover_b', b.authenticator);
     const ack = (await ca.request({
       type: 'message.send',
       chat_id,

@@ -1,3 +1,4 @@
+import { authenticatorFromSecret, generateSecret } from '@omechat/crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,19 +116,27 @@ function recordUsernames(store: RunningServer['store']): void {
   };
 }
 
-/** Signs up and adds one client; returns the credentials a test needs. */
+/**
+ * Signs up as the SDK does (the secret made here, only its authenticator sent) and adds one client;
+ * returns the credentials a test needs.
+ */
 export async function signUp(server: TestServer, username: string, age: number) {
+  const secret = generateSecret();
+  const authenticator = authenticatorFromSecret(secret);
   // Solves the sign-up challenge whenever the server asks for work (level above 0).
   const challenge = await server.api('/api/v1/accounts/challenge', { method: 'POST' });
   if (challenge.status !== 200) throw new Error(`challenge failed: ${JSON.stringify(challenge.body)}`);
   const proof = await solveSignup(challenge.body);
-  const acc = await server.api('/api/v1/accounts', { body: { username, age, ...(proof ? { proof } : {}) } });
+  const acc = await server.api('/api/v1/accounts', {
+    body: { username, age, authenticator, ...(proof ? { proof } : {}) },
+  });
   if (acc.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(acc.body)}`);
-  const cl = await server.api('/api/v1/clients', { body: { username, secret: acc.body.secret } });
+  const cl = await server.api('/api/v1/clients', { body: { username, authenticator } });
   if (cl.status !== 201) throw new Error(`add client failed: ${JSON.stringify(cl.body)}`);
   return {
     user_hash: acc.body.user_hash as string,
-    secret: acc.body.secret as string,
+    secret,
+    authenticator,
     client_hash: cl.body.client_hash as string,
     access_token: cl.body.access_token as string,
     auth: `${cl.body.client_hash}.${cl.body.access_token}`,

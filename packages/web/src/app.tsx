@@ -2,6 +2,7 @@ import { Suspense, use, useState } from 'react';
 import type { OmeChatClient } from './sdk.js';
 import { WelcomeScreen } from './components/welcome-screen.js';
 import { SignedInApp } from './components/signed-in-app.js';
+import { SecretReveal } from './components/secret-reveal.js';
 
 export interface Boot {
   client: OmeChatClient | null;
@@ -26,14 +27,34 @@ function Root({ boot }: { boot: Promise<Boot> }) {
   const initial = use(boot);
   const [client, setClient] = useState(initial.client);
   const [notice, setNotice] = useState(initial.error ?? '');
+  // A secret that replaced an old one: shown once before the app opens with its client.
+  const [rotated, setRotated] = useState<{ client: OmeChatClient; secret: string } | null>(null);
+  const open = (c: OmeChatClient) => {
+    setNotice('');
+    setRotated(null);
+    setClient(c);
+  };
 
+  if (rotated)
+    return (
+      <main className="welcome">
+        <SecretReveal
+          username={rotated.client.username}
+          secret={rotated.secret}
+          rotatedFor={rotated.client}
+          onSignedIn={open}
+        />
+      </main>
+    );
   if (!client)
     return (
       <WelcomeScreen
         notice={notice || undefined}
         onSignedIn={(c) => {
-          setNotice('');
-          setClient(c);
+          // A legacy account's sign-in replaced its old secret: show the new one first.
+          const secret = c.takeRotatedSecret();
+          if (secret) setRotated({ client: c, secret });
+          else open(c);
         }}
       />
     );
@@ -41,6 +62,10 @@ function Root({ boot }: { boot: Promise<Boot> }) {
     <SignedInApp
       key={client.client_hash}
       client={client}
+      onSecretRotated={(c, secret) => {
+        setClient(null);
+        setRotated({ client: c, secret });
+      }}
       onSignedOut={(reason) => {
         client.close();
         history.replaceState(null, '', location.pathname);

@@ -9,6 +9,14 @@ export interface ChatEntry extends Omit<ChatSummary, 'ended_reason'> {
   ended_by_me: boolean;
 }
 
+/** A line in a chat from the app itself: the partner's identity or device list changed. */
+export interface ChatNotice {
+  id: string;
+  kind: 'safety-number-changed' | 'devices-changed';
+  text: string;
+  ts: number;
+}
+
 export interface Invitation {
   invitation_id: string;
   from: PartnerInfo;
@@ -18,6 +26,8 @@ export interface SessionState {
   connection: ConnectionState;
   chats: Record<string, ChatEntry>;
   messages: Record<string, ChatMessage[]>;
+  /** Security notices per chat (kept for this session only). */
+  notices: Record<string, ChatNotice[]>;
   /** Status updates that arrived before their message did (the send call had not resolved yet). */
   earlyStatus: Record<string, MessageStatus>;
   search: 'idle' | 'waiting';
@@ -38,12 +48,14 @@ export type SessionAction =
   | { type: 'read'; chat_id: string }
   | { type: 'search'; search: SessionState['search'] }
   | { type: 'invite'; invitation: Invitation }
-  | { type: 'invite-done'; invitation_id: string };
+  | { type: 'invite-done'; invitation_id: string }
+  | { type: 'notice'; chat_id: string; notice: ChatNotice };
 
 export const initialSession: SessionState = {
   connection: 'connecting',
   chats: {},
   messages: {},
+  notices: {},
   earlyStatus: {},
   search: 'idle',
   invitations: [],
@@ -77,6 +89,14 @@ function mergeMessages(existing: ChatMessage[], incoming: ChatMessage[]): ChatMe
 
 export function sessionReducer(state: SessionState, action: SessionAction): SessionState {
   switch (action.type) {
+    case 'notice':
+      return {
+        ...state,
+        notices: {
+          ...state.notices,
+          [action.chat_id]: [...(state.notices[action.chat_id] ?? []), action.notice],
+        },
+      };
     case 'connection':
       return { ...state, connection: action.state };
     case 'chats': {

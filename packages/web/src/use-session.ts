@@ -2,7 +2,13 @@ import { useCallback, useEffect, useReducer, useRef, type Dispatch } from 'react
 import type { OmeChatClient, ChatMessage } from './sdk.js';
 import { errorText } from './sdk.js';
 import { endedText } from './format.js';
-import { initialSession, sessionReducer, type SessionAction, type SessionState } from './session-state.js';
+import {
+  initialSession,
+  sessionReducer,
+  type ChatNotice,
+  type SessionAction,
+  type SessionState,
+} from './session-state.js';
 
 export interface SessionCallbacks {
   /** A short text for the live region and a toast. */
@@ -50,6 +56,16 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
         .listChats()
         .then((chats) => dispatch({ type: 'chats', chats }))
         .catch((e: unknown) => cbRef.current.notify(errorText(e), 'error'));
+    // A notice in every active chat with that partner, and a toast when that chat is not on screen.
+    const notice = (user_hash: string, kind: ChatNotice['kind'], text: (name: string) => string) => {
+      for (const chat of Object.values(chatsRef.current)) {
+        if (chat.partner.user_hash !== user_hash || !chat.active) continue;
+        const line = text(chat.partner.username);
+        const id = `notice-${++localSeq}`;
+        dispatch({ type: 'notice', chat_id: chat.chat_id, notice: { id, kind, text: line, ts: Date.now() } });
+        if (!isViewing(chat.chat_id)) cbRef.current.notify(line);
+      }
+    };
     const offs = [
       client.on('state', (s) => {
         dispatch({ type: 'connection', state: s });
@@ -98,6 +114,21 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
         ),
       ),
       client.on('signed-out', ({ reason }) => cbRef.current.onSignedOut(reason)),
+      client.on('safety-number-changed', ({ user_hash }) =>
+        notice(
+          user_hash,
+          'safety-number-changed',
+          (name) =>
+            `${name}'s safety number changed: they replaced their secret, or someone else is using their account. Compare safety numbers to be sure it is still them.`,
+        ),
+      ),
+      client.on('devices-changed', ({ user_hash, added, removed }) =>
+        notice(user_hash, 'devices-changed', (name) =>
+          added > 0
+            ? `${name} signed in on a new device.`
+            : `${name} removed ${removed === 1 ? 'a device' : `${removed} devices`}.`,
+        ),
+      ),
       client.on('error', (e) => cbRef.current.notify(e.message || 'Something went wrong.', 'error')),
     ];
     void refresh();

@@ -1,12 +1,15 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { startServer } from '../main.js';
 import { runAdmin } from './admin-cli.js';
+import { readAll, runSecretCommand } from './secret-commands.js';
 
 const USAGE = `Usage: omechat <command>
 
 Commands:
   serve      Start the OmeChat server (configuration from environment variables; see docs/operations.md)
   admin      Moderation: reports, bans, appeals, moderators, audit ('omechat admin --help')
+  new-secret     Make a new account secret on this machine (for the HTTP API by hand; apps do this themselves)
+  authenticator  Read a secret from standard input, print the authenticator the server expects for it
   help       Show this help
 `;
 
@@ -22,6 +25,13 @@ export async function runCli(argv: string[]): Promise<number> {
         { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
         process.env,
       );
+    case 'new-secret':
+    case 'authenticator':
+      return runSecretCommand(command, {
+        out: (t) => process.stdout.write(t),
+        err: (t) => process.stderr.write(t),
+        readStdin: () => readAll(process.stdin),
+      });
     case 'help':
     case '--help':
     case '-h':

@@ -8,6 +8,9 @@ import {
   CreateClientResponseSchema,
   ListClientsResponseSchema,
   SignupChallengeResponseSchema,
+  RegisterIdentityRequestSchema,
+  RotateSecretRequestSchema,
+  RotateSecretResponseSchema,
   parseInput,
 } from '@omechat/protocol';
 import type { Services } from '../services.js';
@@ -66,6 +69,44 @@ export function accountRoutes(services: Services): FastifyPluginAsync {
       },
     );
 
+    // Replaces the secret (legacy accounts must, anyone may); signs out every other client.
+    app.post(
+      '/accounts/secret',
+      {
+        schema: routeDoc({
+          summary: 'Replace the account secret (and identity key); signs out every other client',
+          tags: ['accounts'],
+          auth: 'client',
+          body: RotateSecretRequestSchema,
+          ok: { 200: RotateSecretResponseSchema },
+        }),
+      },
+      async (req) => {
+        const principal = await requirePrincipal(services, req, true);
+        const body = parseInput(RotateSecretRequestSchema, req.body);
+        return services.accounts.rotateSecret(principal, body);
+      },
+    );
+
+    app.put(
+      '/account/identity',
+      {
+        schema: routeDoc({
+          summary: "Register the account's identity key (once)",
+          tags: ['accounts'],
+          auth: 'client',
+          body: RegisterIdentityRequestSchema,
+          ok: { 204: null },
+        }),
+      },
+      async (req, reply) => {
+        const principal = await requirePrincipal(services, req);
+        const { identity_key } = parseInput(RegisterIdentityRequestSchema, req.body);
+        await services.accounts.registerIdentity(principal, identity_key);
+        return reply.status(204).send();
+      },
+    );
+
     app.get(
       '/clients',
       {
@@ -94,7 +135,8 @@ export function accountRoutes(services: Services): FastifyPluginAsync {
         }),
       },
       async (req, reply) => {
-        const principal = await requirePrincipal(services, req);
+        // A rotation-only client may still sign itself out.
+        const principal = await requirePrincipal(services, req, true);
         const { client_hash } = parseInput(ClientHashParamsSchema, req.params);
         await services.accounts.revokeClient(principal, client_hash);
         return reply.status(204).send();
@@ -112,7 +154,8 @@ export function accountRoutes(services: Services): FastifyPluginAsync {
         }),
       },
       async (req) => {
-        const principal = await requirePrincipal(services, req);
+        // Also for a rotation-only client: the SDK reads the account before it rotates.
+        const principal = await requirePrincipal(services, req, true);
         const account = await services.accounts.getAccount(principal);
         return { ...account, probation: await services.probation.isOnProbation(principal.user_hash) };
       },

@@ -181,8 +181,15 @@ export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstanc
   return app;
 }
 
-/** Resolves the caller from the Authorization header or throws UNAUTHENTICATED. */
-export async function requirePrincipal(services: Services, req: FastifyRequest): Promise<Principal> {
+/**
+ * Resolves the caller from the Authorization header or throws UNAUTHENTICATED. `rotation`: the
+ * route is one a rotation-only client (legacy sign-in) may use.
+ */
+export async function requirePrincipal(
+  services: Services,
+  req: FastifyRequest,
+  rotation = false,
+): Promise<Principal> {
   const { client_hash, access_token } = parseBearer(req.headers.authorization);
-  return services.accounts.authenticate(client_hash, access_token);
+  return services.accounts.authenticate(client_hash, access_token, rotation);
 }

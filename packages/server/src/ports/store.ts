@@ -11,8 +11,14 @@ export interface UserRecord {
   user_hash: string;
   username: string;
   username_key: string;
-  /** argon2id PHC string; never the secret itself. */
+  /** argon2id PHC string of what `secret_kind` says; never a v2 secret itself. */
   secret_hash: string;
+  /** 'authenticator': the hash is of the device-derived authenticator; 'raw': of the secret itself (legacy). */
+  secret_kind: 'raw' | 'authenticator';
+  /** The server once knew the secret (made before identity v2, or imported from v1): rotate at next sign-in. */
+  legacy_secret: boolean;
+  /** The account's Ed25519 identity key (public, base64); null until the first v2 sign-in registers it. */
+  identity_key: string | null;
   age_at_signup: number;
   /** ms since epoch */
   created_at: number;
@@ -28,6 +34,18 @@ export interface ClientRecord {
   label: string | null;
   created_at: number;
   last_seen_day: string | null;
+  /** Signed in with a legacy secret: may only rotate it (SECRET_ROTATION_REQUIRED otherwise). */
+  rotation_only: boolean;
+}
+
+/** A secret rotation, done atomically by `AccountStore.rotateSecret`. */
+export interface SecretRotation {
+  user_hash: string;
+  /** The client that rotates: it stays (and may do everything again); every other one is deleted. */
+  keep_client: string;
+  /** argon2id hash of the new authenticator. */
+  secret_hash: string;
+  identity_key: string;
 }
 
 export interface AccountStore {
@@ -47,6 +65,19 @@ export interface AccountStore {
   deleteClient(user_hash: string, client_hash: string): Promise<boolean>;
   /** Records the day of a connection for the client and its user. */
   touchLastSeen(client_hash: string, day: string): Promise<void>;
+  /** Registers the identity key if the account has none yet; false when one is there already. */
+  setIdentityKey(user_hash: string, identity_key: string): Promise<boolean>;
+  /**
+   * Marks an account whose secret the server knew (v1 import, issue 19): its hash is of the raw
+   * secret, and it must rotate at its next sign-in.
+   */
+  markLegacySecret(user_hash: string): Promise<boolean>;
+  /**
+   * Atomically: the new authenticator hash and identity key replace the old ones (no longer
+   * legacy), `keep_client` may do everything again, every other client is deleted. Returns the
+   * deleted clients' hashes (null when the account or `keep_client` is gone).
+   */
+  rotateSecret(r: SecretRotation): Promise<string[] | null>;
 }
 
 export interface ChatRecord {

@@ -106,6 +106,9 @@ export async function moderationHarness(
       age_at_signup: age,
       created_at: clock.now(),
       last_seen_day: null,
+      secret_kind: 'authenticator',
+      legacy_secret: false,
+      identity_key: null,
     });
     return user_hash;
   }

@@ -346,7 +346,9 @@ export function describeModerationRules(name: string, open: () => Promise<Opened
         duration: '30d',
       });
 
-      const banned = await h.accounts!.addClient({ username, secret }, 'net').catch((e: OmeChatError) => e);
+      const banned = await h
+        .accounts!.addClient({ username, authenticator: secret }, 'net')
+        .catch((e: OmeChatError) => e);
       expect(banned).toMatchObject({ code: 'ACCOUNT_BANNED' });
       expect((banned as OmeChatError).toBody().sanction).toMatchObject({
         reason: 'hate',
@@ -356,8 +358,13 @@ export function describeModerationRules(name: string, open: () => Promise<Opened
       });
       expect(await h.store.listClients(u)).toEqual([]);
 
-      const appeal = { username, secret, appeal_id: strike.appeal_id, text: 'I was quoting someone else.' };
-      expect(await code(h.appeals!.appeal({ ...appeal, secret: 'x'.repeat(64) }, 'net'))).toBe(
+      const appeal = {
+        username,
+        authenticator: secret,
+        appeal_id: strike.appeal_id,
+        text: 'I was quoting someone else.',
+      };
+      expect(await code(h.appeals!.appeal({ ...appeal, authenticator: 'x'.repeat(64) }, 'net'))).toBe(
         'INVALID_CREDENTIALS',
       );
       expect(await h.appeals!.appeal(appeal, 'net')).toMatchObject({ status: 'open', decision_reason: null });
@@ -385,13 +392,13 @@ export function describeModerationRules(name: string, open: () => Promise<Opened
         decided_by: 'mod_anna',
         strike: { status: 'overruled' },
       });
-      const standing = await h.appeals!.standing({ username, secret }, 'net');
+      const standing = await h.appeals!.standing({ username, authenticator: secret }, 'net');
       expect(standing.banned).toBeNull();
       expect(standing.strikes[0]).toMatchObject({
         status: 'overruled',
         appeal: { status: 'overruled', decision_reason: 'The messages quote another person; no violation.' },
       });
-      expect((await h.accounts!.addClient({ username, secret }, 'net')).user_hash).toBe(u);
+      expect((await h.accounts!.addClient({ username, authenticator: secret }, 'net')).user_hash).toBe(u);
 
       const late = await h.desk.moderation.ban(MOD, u, { rule: 'hate', statement: STATEMENT });
       clock.advance(h.policy.appealWindowMs + 1);

@@ -57,6 +57,9 @@ export function describeModerationStoreContract(
         username: user_hash.slice(0, 8),
         username_key: user_hash.slice(0, 8),
         secret_hash: 'h',
+        secret_kind: 'authenticator' as const,
+        legacy_secret: false,
+        identity_key: null,
         age_at_signup: 30,
         created_at: 1,
         last_seen_day: null,
@@ -351,6 +354,7 @@ export function describeModerationStoreContract(
         label: null,
         created_at: 1,
         last_seen_day: null,
+        rotation_only: false,
       };
       const ca = { ...cb, client_hash: hex(), user_hash: a };
       await store.createClient(cb);

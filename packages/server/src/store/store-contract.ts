@@ -30,6 +30,9 @@ export function describeStoreContract(
       age_at_signup: 16,
       created_at: 1_700_000_000_000,
       last_seen_day: null,
+      secret_kind: 'authenticator',
+      legacy_secret: false,
+      identity_key: null,
       ...over,
     });
     const client = (user_hash: string, over: Partial<ClientRecord> = {}): ClientRecord => ({
@@ -39,6 +42,7 @@ export function describeStoreContract(
       label: null,
       created_at: 1_700_000_000_000,
       last_seen_day: null,
+      rotation_only: false,
       ...over,
     });
 
@@ -70,6 +74,45 @@ export function describeStoreContract(
     it('refuses a second user with the same username key', async () => {
       expect(await store.createUser(user())).toBe(true);
       expect(await store.createUser(user({ username: 'ALICE' }))).toBe(false);
+    });
+
+    it('registers an identity key once, marks legacy secrets, rotates atomically', async () => {
+      const u = user();
+      await store.createUser(u);
+      const keep = client(u.user_hash, { rotation_only: true });
+      const other = client(u.user_hash);
+      await store.createClient(keep);
+      await store.createClient(other);
+      expect(await store.getClient(keep.client_hash)).toEqual(keep);
+      expect(await store.setIdentityKey(u.user_hash, 'K1')).toBe(true);
+      expect(await store.setIdentityKey(u.user_hash, 'K2')).toBe(false);
+      expect((await store.getUser(u.user_hash))!.identity_key).toBe('K1');
+      expect(await store.markLegacySecret(u.user_hash)).toBe(true);
+      expect(await store.markLegacySecret(hex())).toBe(false);
+      expect(await store.getUser(u.user_hash)).toMatchObject({ secret_kind: 'raw', legacy_secret: true });
+
+      expect(
+        await store.rotateSecret({
+          user_hash: u.user_hash,
+          keep_client: hex(),
+          secret_hash: 'h',
+          identity_key: 'K3',
+        }),
+      ).toBeNull();
+      const revoked = await store.rotateSecret({
+        user_hash: u.user_hash,
+        keep_client: keep.client_hash,
+        secret_hash: 'new-hash',
+        identity_key: 'K3',
+      });
+      expect(revoked).toEqual([other.client_hash]);
+      expect(await store.getUser(u.user_hash)).toMatchObject({
+        secret_hash: 'new-hash',
+        secret_kind: 'authenticator',
+        legacy_secret: false,
+        identity_key: 'K3',
+      });
+      expect(await store.listClients(u.user_hash)).toEqual([{ ...keep, rotation_only: false }]);
     });
 
     it('creates, lists and deletes clients of a user only', async () => {

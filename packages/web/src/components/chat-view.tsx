@@ -1,8 +1,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { OmeChatClient } from '../sdk.js';
+import type { ChatMessage, OmeChatClient } from '../sdk.js';
 import { errorText } from '../sdk.js';
 import type { Session } from '../use-session.js';
-import type { ChatEntry } from '../session-state.js';
+import type { ChatEntry, ChatNotice } from '../session-state.js';
 import { endedText } from '../format.js';
 import { Avatar } from './avatar.js';
 import { MessageBubble } from './message-bubble.js';
@@ -154,17 +154,29 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
             You are now chatting with {name} ({chat.partner.age}). Say hi! Be kind, and leave anytime.
           </li>
         ) : null}
-        {messages.map((m) => (
-          <MessageBubble
-            key={m.msg_id}
-            message={m}
-            onRetry={
-              m.status === 'failed' && chat.active
-                ? () => void session.send(chat.chat_id, m.text, m.msg_id)
-                : undefined
-            }
-          />
-        ))}
+        {withNotices(messages, session.state.notices[chat.chat_id] ?? []).map((item) =>
+          'msg_id' in item ? (
+            <MessageBubble
+              key={item.msg_id}
+              message={item}
+              onRetry={
+                item.status === 'failed' && chat.active
+                  ? () => void session.send(chat.chat_id, item.text, item.msg_id)
+                  : undefined
+              }
+            />
+          ) : (
+            <li
+              key={item.id}
+              className={`chat-notice chat-notice-${item.kind}`}
+              role="status"
+              data-testid="chat-notice"
+              data-kind={item.kind}
+            >
+              <Icon name="lock" size={14} /> {item.text}
+            </li>
+          ),
+        )}
       </ol>
 
       <div className="chat-footer">
@@ -242,4 +254,10 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
       ) : null}
     </div>
   );
+}
+
+/** Messages and notices in time order (a notice's time is when this device learned of it). */
+function withNotices(messages: ChatMessage[], notices: ChatNotice[]): (ChatMessage | ChatNotice)[] {
+  if (notices.length === 0) return messages;
+  return [...messages, ...notices].sort((a, b) => a.ts - b.ts);
 }

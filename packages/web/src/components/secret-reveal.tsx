@@ -7,12 +7,17 @@ import { Icon } from './icons.js';
 export interface SecretRevealProps {
   username: string;
   secret: string;
-  age: number;
+  age?: number;
   onSignedIn(c: OmeChatClient): void;
+  /**
+   * Set when the secret replaced an old one (a legacy account's first sign-in, or a rotation in
+   * settings): this client is already signed in, and the screen says the old secret is dead.
+   */
+  rotatedFor?: OmeChatClient;
 }
 
-/** Shows the server-made secret exactly once; the user must confirm they saved it. */
-export function SecretReveal({ username, secret, onSignedIn }: SecretRevealProps) {
+/** Shows the secret made on this device exactly once; the user must confirm they saved it. */
+export function SecretReveal({ username, secret, onSignedIn, rotatedFor }: SecretRevealProps) {
   const [saved, setSaved] = useState(false);
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const [busy, setBusy] = useState(false);
@@ -39,11 +44,19 @@ export function SecretReveal({ username, secret, onSignedIn }: SecretRevealProps
 
   return (
     <div className="form secret-reveal">
-      <h2 className="form-title">Save your secret</h2>
-      <p>
-        Your account <strong>{username}</strong> is ready. This secret is the only way to sign in on another
-        device or after signing out.
-      </p>
+      <h2 className="form-title">{rotatedFor ? 'Save your new secret' : 'Save your secret'}</h2>
+      {rotatedFor ? (
+        <p data-testid="secret-rotated-note">
+          Your account <strong>{username}</strong> has a new secret, made on this device. The old one no
+          longer works, and your other devices were signed out. Your chat partners will see that your safety
+          number changed.
+        </p>
+      ) : (
+        <p>
+          Your account <strong>{username}</strong> is ready. This secret is the only way to sign in on another
+          device or after signing out.
+        </p>
+      )}
       <div className="warning" role="note">
         <strong>We show it only this once.</strong> There is no email and no reset: if you lose it, nobody can
         recover this account.
@@ -103,6 +116,7 @@ export function SecretReveal({ username, secret, onSignedIn }: SecretRevealProps
         disabled={!saved || busy}
         data-testid="secret-saved-confirm"
         onClick={async () => {
+          if (rotatedFor) return onSignedIn(rotatedFor);
           setBusy(true);
           setError(null);
           try {

@@ -5,6 +5,7 @@ import { ageBand, bandLabel } from '../age-rules.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { DeleteAccountDialog } from './delete-account-dialog.js';
 import { Icon } from './icons.js';
+import { ReplaceSecretCard } from './replace-secret-card.js';
 
 type Device = Awaited<ReturnType<OmeChatClient['listDevices']>>[number];
 
@@ -12,9 +13,10 @@ export interface SettingsScreenProps {
   client: OmeChatClient;
   notify(text: string, tone?: 'info' | 'error'): void;
   onSignedOut(reason: 'local' | 'deleted'): void;
+  onSecretRotated(c: OmeChatClient, secret: string): void;
 }
 
-export function SettingsScreen({ client, notify, onSignedOut }: SettingsScreenProps) {
+export function SettingsScreen({ client, notify, onSignedOut, onSecretRotated }: SettingsScreenProps) {
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [revoking, setRevoking] = useState<Device | null>(null);
   const [dialog, setDialog] = useState<null | 'signout' | 'delete'>(null);
@@ -89,6 +91,8 @@ export function SettingsScreen({ client, notify, onSignedOut }: SettingsScreenPr
           </ul>
         )}
       </section>
+
+      <ReplaceSecretCard client={client} onSecretRotated={onSecretRotated} />
 
       <section className="card" aria-labelledby="session-title">
         <h2 id="session-title" className="card-title">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { IndexedDbKeyStore, OmeChatClient, errorText } from '../sdk.js';
+import { IndexedDbKeyStore, OmeChatClient, errorCode, errorText } from '../sdk.js';
 import { deviceLabel } from '../format.js';
 import { parseRecoveryFile } from '../recovery-file.js';
 
@@ -9,6 +9,10 @@ export function SignInForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
   const [show, setShow] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Offered only once the secret failed its check: an old (server-made) secret is sent once to
+  // be replaced; a mistyped new one must never be sent.
+  const [askLegacy, setAskLegacy] = useState(false);
+  const [legacy, setLegacy] = useState(false);
 
   return (
     <form
@@ -26,9 +30,11 @@ export function SignInForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
             secret: secret.trim(),
             keyStore: new IndexedDbKeyStore(),
             label: deviceLabel(),
+            legacySecret: legacy,
           });
           onSignedIn(client);
         } catch (err) {
+          if (errorCode(err) === 'SECRET_INVALID') setAskLegacy(true);
           setError(errorText(err));
           setBusy(false);
         }
@@ -97,6 +103,20 @@ export function SignInForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
           }}
         />
       </div>
+      {askLegacy ? (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={legacy}
+            onChange={(e) => setLegacy(e.target.checked)}
+            data-testid="signin-legacy"
+          />
+          <span>
+            This is my old secret, from before secrets were made on devices. It will be replaced by a new one
+            right away.
+          </span>
+        </label>
+      ) : null}
       {error ? (
         <p className="form-error" role="alert" data-testid="signin-error">
           {error}

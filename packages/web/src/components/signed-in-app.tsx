@@ -17,9 +17,11 @@ const connected = new WeakSet<OmeChatClient>();
 export interface SignedInAppProps {
   client: OmeChatClient;
   onSignedOut(reason: 'revoked' | 'deleted' | 'local'): void;
+  /** The secret was replaced in settings: `c` is the re-keyed client, `secret` is shown once. */
+  onSecretRotated(c: OmeChatClient, secret: string): void;
 }
 
-export function SignedInApp({ client, onSignedOut }: SignedInAppProps) {
+export function SignedInApp({ client, onSignedOut, onSecretRotated }: SignedInAppProps) {
   const [route, go] = useHashRoute();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [tolerance, setToleranceState] = useState(() =>
@@ -88,7 +90,12 @@ export function SignedInApp({ client, onSignedOut }: SignedInAppProps) {
             go={go}
           />
         ) : (
-          <SettingsScreen client={client} notify={notify} onSignedOut={onSignedOut} />
+          <SettingsScreen
+            client={client}
+            notify={notify}
+            onSignedOut={onSignedOut}
+            onSecretRotated={onSecretRotated}
+          />
         )}
       </main>
       {invitation ? (

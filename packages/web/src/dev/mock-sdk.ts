@@ -136,6 +136,17 @@ export class OmeChatClient {
     return new OmeChatClient(session.user_hash, session.username, session.age);
   }
 
+  /** The mock never has a legacy secret to replace. */
+  takeRotatedSecret(): string | null {
+    return null;
+  }
+
+  async rotateSecret(_oldSecret: string, _legacySecret = false): Promise<string> {
+    await sleep(400);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    return Array.from({ length: 64 }, () => alphabet[Math.floor(Math.random() * 62)]).join('');
+  }
+
   static async restore(_opts: { baseUrl: string; keyStore: KeyStore }) {
     const raw = sessionStorage.getItem(SESSION_KEY);
     if (!raw) return null;

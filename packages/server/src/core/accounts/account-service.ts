@@ -9,6 +9,8 @@ import {
   type CreateClientResponse,
   type AccountInfo,
   type SignupProof,
+  type RotateSecretRequest,
+  type RotateSecretResponse,
 } from '@omechat/protocol';
 import type { Clock } from '../../ports/clock.js';
 import type { RateLimiter } from '../../ports/rate-limiter.js';
@@ -46,6 +48,13 @@ export const DEFAULT_ACCOUNT_LIMITS: AccountLimits = {
   devicesPerAccount: MAX_DEVICES_PER_ACCOUNT,
   staleDeviceMs: 30 * 86_400_000,
 };
+
+/** What sign-in (and standing, appeals) accept: exactly one of the two proofs. */
+export interface SignInCredentials {
+  username: string;
+  authenticator?: string | undefined;
+  legacy_secret?: string | undefined;
+}
 
 /** Who is calling, once an access token checked out. */
 export interface Principal {
@@ -89,8 +98,12 @@ export class AccountService {
     });
   }
 
+  /**
+   * Sign-up. The secret is made on the user's device and never sent: `authenticator` is derived
+   * from it there (docs/crypto.md), and only its argon2id hash is stored.
+   */
   async createAccount(
-    input: { username: string; age: unknown; proof?: SignupProof | undefined },
+    input: { username: string; age: unknown; authenticator: string; proof?: SignupProof | undefined },
     networkHash: string,
   ): Promise<CreateAccountResponse> {
     const username = normalizeUsername(input.username);
@@ -104,9 +117,8 @@ export class AccountService {
     if (await this.deps.store.getUserByUsernameKey(key)) throw new OmeChatError('USERNAME_TAKEN');
     // Checked (and spent) only now, so a taken name does not cost the caller a solved challenge.
     await this.deps.gate?.admitSignup(input.proof, networkHash);
-    const secret = randomAlphanumeric(SECRET_LENGTH);
     const user_hash = randomHash();
-    const secret_hash = await this.deps.hasher.hash(secret);
+    const secret_hash = await this.deps.hasher.hash(input.authenticator);
     const created = await this.deps.store.createUser({
       user_hash,
       username,
@@ -115,20 +127,34 @@ export class AccountService {
       age_at_signup: age.data,
       created_at: this.deps.clock.now(),
       last_seen_day: null,
+      secret_kind: 'authenticator',
+      legacy_secret: false,
+      identity_key: null,
     });
     // The unique index decides races between two sign-ups of the same name.
     if (!created) throw new OmeChatError('USERNAME_TAKEN');
     await this.deps.gate?.signedUp(user_hash, networkHash);
-    return { user_hash, secret, username, age: age.data };
+    return { user_hash, username, age: age.data };
   }
 
+  /**
+   * Sign-in of a device. A `legacy_secret` account (its secret was once known to the server) gets a
+   * client that may only rotate the secret. `identity_key` registers the account's identity key at
+   * its first v2 sign-in; a different key than the registered one is refused.
+   */
   async addClient(
-    input: { username: string; secret: string; label?: string | undefined },
+    input: SignInCredentials & { label?: string | undefined; identity_key?: string | undefined },
     networkHash: string,
   ): Promise<CreateClientResponse> {
     await this.deps.gate?.admitSignIn(networkHash);
     const user = await this.checkCredentials(input, networkHash);
     await this.deps.standing?.assertNotBanned(user.user_hash);
+    let identity_key = user.identity_key;
+    if (!user.legacy_secret && input.identity_key && identity_key !== input.identity_key) {
+      if (identity_key || !(await this.deps.store.setIdentityKey(user.user_hash, input.identity_key)))
+        throw new OmeChatError('IDENTITY_KEY_MISMATCH');
+      identity_key = input.identity_key;
+    }
     await this.deps.gate?.signedIn(user.user_hash, networkHash);
 
     const access_token = randomAlphanumeric(TOKEN_LENGTH);
@@ -140,6 +166,7 @@ export class AccountService {
       label: input.label ?? null,
       created_at: this.deps.clock.now(),
       last_seen_day: null,
+      rotation_only: user.legacy_secret,
     };
     if (!(await this.deps.store.createClient(record, this.limits.devicesPerAccount))) {
       const stale = staleDevice(
@@ -160,35 +187,97 @@ export class AccountService {
       throw e;
     }
     await this.deps.onClientAdded?.(user.user_hash);
-    return { user_hash: user.user_hash, client_hash, access_token };
+    return {
+      user_hash: user.user_hash,
+      client_hash,
+      access_token,
+      rotation_required: user.legacy_secret,
+      identity_key: user.legacy_secret ? null : identity_key,
+    };
+  }
+
+  /** Registers the account's identity key once (PUT /api/v1/account/identity). */
+  async registerIdentity(principal: Principal, identity_key: string): Promise<void> {
+    if (await this.deps.store.setIdentityKey(principal.user_hash, identity_key)) return;
+    const user = await this.deps.store.getUser(principal.user_hash);
+    if (!user) throw new OmeChatError('UNAUTHENTICATED');
+    if (user.identity_key !== identity_key) throw new OmeChatError('IDENTITY_KEY_MISMATCH');
+  }
+
+  /**
+   * Replaces the account's secret (issue 10): proves the current one, stores the new
+   * authenticator's hash and identity key, signs out every other client. Also how a legacy account
+   * stops being one; its rotation-only client becomes a full one.
+   */
+  async rotateSecret(principal: Principal, req: RotateSecretRequest): Promise<RotateSecretResponse> {
+    await this.throttle(
+      `rotate:${principal.user_hash}`,
+      this.limits.loginsPerAccountNetworkPer15Min,
+      900_000,
+    );
+    const user = await this.deps.store.getUser(principal.user_hash);
+    if (!user) throw new OmeChatError('UNAUTHENTICATED');
+    if (!(await this.proofMatches(user, req.old))) throw new OmeChatError('INVALID_CREDENTIALS');
+    const revoked = await this.deps.store.rotateSecret({
+      user_hash: user.user_hash,
+      keep_client: principal.client_hash,
+      secret_hash: await this.deps.hasher.hash(req.new_authenticator),
+      identity_key: req.identity_key,
+    });
+    if (!revoked) throw new OmeChatError('UNAUTHENTICATED');
+    for (const client_hash of revoked)
+      await this.deps.onClientRevoked?.({ user_hash: user.user_hash, client_hash });
+    return { signed_out_clients: revoked.length };
   }
 
   /**
    * Checks username + secret exactly as sign-in does (rate limits, dummy hash for unknown names);
    * also the proof for standing and appeals, which need no client. Does not look at bans.
    */
-  async checkCredentials(
-    input: { username: string; secret: string },
-    networkHash: string,
-  ): Promise<UserRecord> {
+  async checkCredentials(input: SignInCredentials, networkHash: string): Promise<UserRecord> {
     const username = normalizeUsername(input.username);
     const key = username ? usernameKey(username) : '';
     await this.signIns.admit(key, networkHash);
     const user = username ? await this.deps.store.getUserByUsernameKey(key) : null;
-    // Verify against a dummy hash for unknown names so timing does not tell which names exist.
-    const ok = await this.deps.hasher.verify(user?.secret_hash ?? (await this.getDummyHash()), input.secret);
+    const ok = await this.proofMatches(user, input);
     if (!user || !ok) throw new OmeChatError('INVALID_CREDENTIALS');
     await this.signIns.succeeded(key, networkHash);
     return user;
   }
 
-  /** Checks a client's access token in constant time; any failure is the same UNAUTHENTICATED. */
-  async authenticate(client_hash: string, access_token: string): Promise<Principal> {
+  /**
+   * Whether `proof` holds for the account: an authenticator for a v2 account, the raw secret for
+   * a legacy one (never the other way round: a v2 account's raw secret is not a credential). Exactly
+   * one of the two must be given. Runs argon2 even when it cannot match, against a dummy hash, so
+   * timing does not tell which names exist or what kind an account is.
+   */
+  private async proofMatches(
+    user: UserRecord | null,
+    proof: { authenticator?: string | undefined; legacy_secret?: string | undefined },
+  ): Promise<boolean> {
+    const legacy = proof.legacy_secret !== undefined;
+    const presented = legacy ? proof.legacy_secret! : proof.authenticator;
+    const kindOk =
+      presented !== undefined &&
+      (proof.authenticator === undefined || !legacy) &&
+      user?.secret_kind === (legacy ? 'raw' : 'authenticator');
+    const hash = kindOk ? user!.secret_hash : await this.getDummyHash();
+    const ok = await this.deps.hasher.verify(hash, presented ?? '');
+    return kindOk && ok;
+  }
+
+  /**
+   * Checks a client's access token in constant time; any failure is the same UNAUTHENTICATED. A
+   * rotation-only client (legacy sign-in) gets SECRET_ROTATION_REQUIRED unless `rotation` says the
+   * caller is one of the few routes it may use.
+   */
+  async authenticate(client_hash: string, access_token: string, rotation = false): Promise<Principal> {
     const client = await this.deps.store.getClient(client_hash);
     const presented = tokenHash(access_token);
     // Compare even when the client is unknown so both paths cost the same.
     const ok = digestsEqual(client?.token_hash ?? '00'.repeat(32), presented);
     if (!client || !ok) throw new OmeChatError('UNAUTHENTICATED');
+    if (client.rotation_only && !rotation) throw new OmeChatError('SECRET_ROTATION_REQUIRED');
     const today = dayString(this.deps.clock.now());
     if (client.last_seen_day !== today) await this.deps.store.touchLastSeen(client_hash, today);
     return { user_hash: client.user_hash, client_hash };
@@ -219,6 +308,8 @@ export class AccountService {
       username: user.username,
       age: currentAge(user.age_at_signup, user.created_at, this.deps.clock.now()),
       created_day: dayString(user.created_at),
+      legacy_secret: user.legacy_secret,
+      identity_key: user.identity_key,
     };
   }
 

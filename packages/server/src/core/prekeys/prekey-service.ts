@@ -43,6 +43,8 @@ export class PrekeyService {
       clock: Clock;
       limiter: RateLimiter;
       limits?: Partial<PrekeyLimits>;
+      /** The account's registered identity key, served with its bundles (clients check devices against it). */
+      identityKeyOf: (user_hash: string) => Promise<string | null>;
     },
   ) {
     this.limits = { ...DEFAULT_PREKEY_LIMITS, ...deps.limits };
@@ -111,6 +113,7 @@ export class PrekeyService {
           });
       }
     }
-    return { type: 'bundles', ref: frame.ref, user_hash: frame.user_hash, devices };
+    const identity_key = await this.deps.identityKeyOf(frame.user_hash);
+    return { type: 'bundles', ref: frame.ref, user_hash: frame.user_hash, identity_key, devices };
   }
 }

@@ -43,6 +43,9 @@ describe('PostgresStore specifics', () => {
         age_at_signup: 20,
         created_at: 1,
         last_seen_day: null,
+        secret_kind: 'authenticator',
+        legacy_secret: false,
+        identity_key: null,
       });
       await store.createClient({
         client_hash: 'c'.repeat(64),
@@ -51,6 +54,7 @@ describe('PostgresStore specifics', () => {
         label: null,
         created_at: 1,
         last_seen_day: null,
+        rotation_only: false,
       });
       await store.putBundle('c'.repeat(64), 'b', 1);
       await store.addOneTimePrekeys(

@@ -9,6 +9,7 @@ import type {
   NewEnvelope,
   OneTimeKemPrekey,
   PendingUsage,
+  SecretRotation,
   Store,
   UserRecord,
 } from '../../ports/store.js';
@@ -79,8 +80,9 @@ export class PostgresStore implements Store {
 
   async createUser(u: UserRecord): Promise<boolean> {
     const r = await this.q(
-      `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day,
+                          secret_kind, legacy_secret, identity_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
       [
         u.user_hash,
         u.username,
@@ -89,6 +91,9 @@ export class PostgresStore implements Store {
         u.age_at_signup,
         u.created_at,
         u.last_seen_day,
+        u.secret_kind,
+        u.legacy_secret,
+        u.identity_key,
       ],
     );
     return r.rowCount === 1;
@@ -137,10 +142,19 @@ export class PostgresStore implements Store {
   }
 
   async createClient(c: ClientRecord, maxPerUser?: number): Promise<boolean> {
-    const values = [c.client_hash, c.user_hash, c.token_hash, c.label, c.created_at, c.last_seen_day];
+    const values = [
+      c.client_hash,
+      c.user_hash,
+      c.token_hash,
+      c.label,
+      c.created_at,
+      c.last_seen_day,
+      c.rotation_only,
+    ];
     if (maxPerUser === undefined) {
       const r = await this.q(
-        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day) VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day, rotation_only)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         values,
       );
       return r.rowCount === 1;
@@ -149,9 +163,9 @@ export class PostgresStore implements Store {
       // The user's row lock makes concurrent sign-ins of one account count one after the other.
       await tx.query('SELECT 1 FROM users WHERE user_hash = $1 FOR UPDATE', [c.user_hash]);
       const r = await tx.query(
-        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day)
-         SELECT $1::text, $2::text, $3::text, $4::text, $5::bigint, $6::text
-         WHERE (SELECT COUNT(*) FROM clients WHERE user_hash = $2) < $7`,
+        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day, rotation_only)
+         SELECT $1::text, $2::text, $3::text, $4::text, $5::bigint, $6::text, $7::boolean
+         WHERE (SELECT COUNT(*) FROM clients WHERE user_hash = $2) < $8`,
         [...values, maxPerUser],
       );
       return r.rowCount === 1;
@@ -183,6 +197,43 @@ export class PostgresStore implements Store {
         ])
       ).rowCount === 1
     );
+  }
+
+  async setIdentityKey(user_hash: string, identity_key: string): Promise<boolean> {
+    const r = await this.q(
+      'UPDATE users SET identity_key = $1 WHERE user_hash = $2 AND identity_key IS NULL',
+      [identity_key, user_hash],
+    );
+    return r.rowCount === 1;
+  }
+
+  async markLegacySecret(user_hash: string): Promise<boolean> {
+    const r = await this.q(
+      "UPDATE users SET secret_kind = 'raw', legacy_secret = TRUE WHERE user_hash = $1",
+      [user_hash],
+    );
+    return r.rowCount === 1;
+  }
+
+  async rotateSecret(r: SecretRotation): Promise<string[] | null> {
+    return this.tx(async (tx) => {
+      await tx.query('SELECT 1 FROM users WHERE user_hash = $1 FOR UPDATE', [r.user_hash]);
+      const kept = await tx.query(
+        'UPDATE clients SET rotation_only = FALSE WHERE client_hash = $1 AND user_hash = $2',
+        [r.keep_client, r.user_hash],
+      );
+      if (kept.rowCount !== 1) return null;
+      await tx.query(
+        `UPDATE users SET secret_hash = $1, secret_kind = 'authenticator', legacy_secret = FALSE, identity_key = $2
+         WHERE user_hash = $3`,
+        [r.secret_hash, r.identity_key, r.user_hash],
+      );
+      const gone = await tx.query<{ client_hash: string }>(
+        'DELETE FROM clients WHERE user_hash = $1 AND client_hash <> $2 RETURNING client_hash',
+        [r.user_hash, r.keep_client],
+      );
+      return gone.rows.map((x) => x.client_hash);
+    });
   }
 
   async touchLastSeen(client_hash: string, day: string): Promise<void> {

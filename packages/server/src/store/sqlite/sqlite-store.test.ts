@@ -32,6 +32,9 @@ describe('SqliteStore specifics', () => {
       age_at_signup: 20,
       created_at: 1,
       last_seen_day: null,
+      secret_kind: 'authenticator',
+      legacy_secret: false,
+      identity_key: null,
     });
     await store.close();
     const again = new SqliteStore({ filename: join(dir, 'omechat.db') });
@@ -39,6 +42,24 @@ describe('SqliteStore specifics', () => {
     const versions = again.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
     expect(new Set(versions.map((v) => v.version)).size).toBe(versions.length);
     await again.close();
+    await cleanup();
+  });
+
+  it('migration 006 marks the accounts made before it as legacy (their secret hash is of the raw secret)', async () => {
+    const { store, cleanup } = openTemp();
+    // A row as written before migration 006 (no identity columns).
+    store.db
+      .prepare(
+        `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at)
+         VALUES (?, 'old', 'old', 'h', 20, 1)`,
+      )
+      .run('b'.repeat(64));
+    expect(await store.getUser('b'.repeat(64))).toMatchObject({
+      secret_kind: 'raw',
+      legacy_secret: true,
+      identity_key: null,
+    });
+    await store.close();
     await cleanup();
   });
 });

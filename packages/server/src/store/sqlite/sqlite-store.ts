@@ -9,6 +9,7 @@ import type {
   NewEnvelope,
   OneTimeKemPrekey,
   PendingUsage,
+  SecretRotation,
   Store,
   UserRecord,
 } from '../../ports/store.js';
@@ -49,20 +50,22 @@ export class SqliteStore implements Store {
     this.moderation = new SqliteModerationStore(this.db);
     this.stmts = {
       insertUser: this.db.prepare(
-        `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day)
-         VALUES (@user_hash, @username, @username_key, @secret_hash, @age_at_signup, @created_at, @last_seen_day)
+        `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day,
+                            secret_kind, legacy_secret, identity_key)
+         VALUES (@user_hash, @username, @username_key, @secret_hash, @age_at_signup, @created_at, @last_seen_day,
+                 @secret_kind, @legacy_secret, @identity_key)
          ON CONFLICT DO NOTHING`,
       ),
       getUser: this.db.prepare('SELECT * FROM users WHERE user_hash = ?'),
       getUserByKey: this.db.prepare('SELECT * FROM users WHERE username_key = ?'),
       deleteUser: this.db.prepare('DELETE FROM users WHERE user_hash = ?'),
       insertClient: this.db.prepare(
-        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day)
-         VALUES (@client_hash, @user_hash, @token_hash, @label, @created_at, @last_seen_day)`,
+        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day, rotation_only)
+         VALUES (@client_hash, @user_hash, @token_hash, @label, @created_at, @last_seen_day, @rotation_only)`,
       ),
       insertClientCapped: this.db.prepare(
-        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day)
-         SELECT @client_hash, @user_hash, @token_hash, @label, @created_at, @last_seen_day
+        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day, rotation_only)
+         SELECT @client_hash, @user_hash, @token_hash, @label, @created_at, @last_seen_day, @rotation_only
          WHERE (SELECT COUNT(*) FROM clients WHERE user_hash = @user_hash) < @max`,
       ),
       getClient: this.db.prepare('SELECT * FROM clients WHERE client_hash = ?'),
@@ -71,6 +74,19 @@ export class SqliteStore implements Store {
       ),
       deleteClient: this.db.prepare('DELETE FROM clients WHERE user_hash = ? AND client_hash = ?'),
       touchClient: this.db.prepare('UPDATE clients SET last_seen_day = ? WHERE client_hash = ?'),
+      setIdentityKey: this.db.prepare(
+        'UPDATE users SET identity_key = ? WHERE user_hash = ? AND identity_key IS NULL',
+      ),
+      markLegacy: this.db.prepare(
+        "UPDATE users SET secret_kind = 'raw', legacy_secret = 1 WHERE user_hash = ?",
+      ),
+      rotateUser: this.db.prepare(
+        `UPDATE users SET secret_hash = @secret_hash, secret_kind = 'authenticator', legacy_secret = 0,
+         identity_key = @identity_key WHERE user_hash = @user_hash`,
+      ),
+      keepClient: this.db.prepare(
+        'UPDATE clients SET rotation_only = 0 WHERE client_hash = ? AND user_hash = ?',
+      ),
       touchUser: this.db.prepare(
         'UPDATE users SET last_seen_day = ? WHERE user_hash = (SELECT user_hash FROM clients WHERE client_hash = ?)',
       ),
@@ -134,11 +150,11 @@ export class SqliteStore implements Store {
   }
 
   async createUser(user: UserRecord): Promise<boolean> {
-    return this.stmts.insertUser.run(user).changes === 1;
+    return this.stmts.insertUser.run({ ...user, legacy_secret: user.legacy_secret ? 1 : 0 }).changes === 1;
   }
 
   async getUser(user_hash: string): Promise<UserRecord | null> {
-    return (this.stmts.getUser.get(user_hash) as UserRecord | undefined) ?? null;
+    return userRow(this.stmts.getUser.get(user_hash));
   }
 
   async getTrust(user_hash: string): Promise<{ chats: number; since: number } | null> {
@@ -167,7 +183,7 @@ export class SqliteStore implements Store {
   }
 
   async getUserByUsernameKey(username_key: string): Promise<UserRecord | null> {
-    return (this.stmts.getUserByKey.get(username_key) as UserRecord | undefined) ?? null;
+    return userRow(this.stmts.getUserByKey.get(username_key));
   }
 
   async deleteUser(user_hash: string): Promise<boolean> {
@@ -177,16 +193,40 @@ export class SqliteStore implements Store {
   }
 
   async createClient(client: ClientRecord, maxPerUser?: number): Promise<boolean> {
-    if (maxPerUser === undefined) return this.stmts.insertClient.run(client).changes === 1;
-    return this.stmts.insertClientCapped.run({ ...client, max: maxPerUser }).changes === 1;
+    const row = { ...client, rotation_only: client.rotation_only ? 1 : 0 };
+    if (maxPerUser === undefined) return this.stmts.insertClient.run(row).changes === 1;
+    return this.stmts.insertClientCapped.run({ ...row, max: maxPerUser }).changes === 1;
   }
 
   async getClient(client_hash: string): Promise<ClientRecord | null> {
-    return (this.stmts.getClient.get(client_hash) as ClientRecord | undefined) ?? null;
+    const row = this.stmts.getClient.get(client_hash) as ClientRecord | undefined;
+    return row ? clientRow(row) : null;
   }
 
   async listClients(user_hash: string): Promise<ClientRecord[]> {
-    return this.stmts.listClients.all(user_hash) as ClientRecord[];
+    return (this.stmts.listClients.all(user_hash) as ClientRecord[]).map(clientRow);
+  }
+
+  async setIdentityKey(user_hash: string, identity_key: string): Promise<boolean> {
+    return this.stmts.setIdentityKey.run(identity_key, user_hash).changes === 1;
+  }
+
+  async markLegacySecret(user_hash: string): Promise<boolean> {
+    return this.stmts.markLegacy.run(user_hash).changes === 1;
+  }
+
+  async rotateSecret(r: SecretRotation): Promise<string[] | null> {
+    const revoked = this.db.transaction(() => {
+      if (this.stmts.keepClient.run(r.keep_client, r.user_hash).changes !== 1) return null;
+      this.stmts.rotateUser.run(r);
+      const others = (this.stmts.listClients.all(r.user_hash) as ClientRecord[])
+        .map((c) => c.client_hash)
+        .filter((c) => c !== r.keep_client);
+      for (const c of others) this.stmts.deleteClient.run(r.user_hash, c);
+      return others;
+    })();
+    if (revoked?.length) this.scheduleCheckpoint();
+    return revoked;
   }
 
   async deleteClient(user_hash: string, client_hash: string): Promise<boolean> {
@@ -386,4 +426,15 @@ function migrate(db: Database.Database): void {
       );
     })();
   }
+}
+
+// SQLite has no boolean type: 0/1 on disk, booleans in the records.
+function userRow(row: unknown): UserRecord | null {
+  if (!row) return null;
+  const u = row as UserRecord;
+  return { ...u, legacy_secret: Boolean(u.legacy_secret) };
+}
+
+function clientRow(c: ClientRecord): ClientRecord {
+  return { ...c, rotation_only: Boolean(c.rotation_only) };
 }
