@@ -6,6 +6,9 @@ import { solveSignup } from '@omechat/test-kit';
 import { startTestServer, type TestServer } from '@omechat/test-kit';
 import { WsTestClient } from './ws-test-client.js';
 
+// Any 64-hex string stands for an authenticator derived on a device: the server never sees more.
+const AUTH = 'ab'.repeat(32);
+
 // MLBS network layer over the real server: network bans placed from a report (admin API and
 // CLI), refusals while they hold, their end by themselves, throttles per network hash, and
 // nothing about a network in the database files.
@@ -37,17 +40,17 @@ async function signUpFrom(ip: string, username: string) {
   const c = await server.api('/api/v1/accounts/challenge', { method: 'POST', headers: from(ip) });
   const proof = await solveSignup(c.body);
   const acc = await server.api('/api/v1/accounts', {
-    body: { username, age: 30, ...(proof ? { proof } : {}) },
+    body: { username, age: 30, authenticator: AUTH, ...(proof ? { proof } : {}) },
     headers: from(ip),
   });
   expect(acc.status, JSON.stringify(acc.body)).toBe(201);
   const cl = await server.api('/api/v1/clients', {
-    body: { username, secret: acc.body.secret },
+    body: { username, authenticator: AUTH },
     headers: from(ip),
   });
   const u = {
     user_hash: acc.body.user_hash as string,
-    secret: acc.body.secret as string,
+    secret: AUTH,
     client_hash: cl.body.client_hash as string,
     access_token: cl.body.access_token as string,
   };
@@ -98,7 +101,7 @@ describe('network layer', () => {
     expect(JSON.stringify(placed.body)).not.toContain(server.services.networkHasher.hash(ABUSER_IP));
 
     const signUp = await server.api('/api/v1/accounts', {
-      body: { username: 'netban_new', age: 30 },
+      body: { username: 'netban_new', age: 30, authenticator: AUTH },
       headers: from(ABUSER_IP),
     });
     expect(errorOf(signUp)).toBe('NETWORK_BANNED');
@@ -108,7 +111,7 @@ describe('network layer', () => {
       errorOf(await server.api('/api/v1/accounts/challenge', { method: 'POST', headers: from(ABUSER_IP) })),
     ).toBe('NETWORK_BANNED');
     const signIn = await server.api('/api/v1/clients', {
-      body: { username: 'netban_abuser', secret: abuser.secret },
+      body: { username: 'netban_abuser', authenticator: abuser.secret },
       headers: from(ABUSER_IP),
     });
     expect(errorOf(signIn)).toBe('NETWORK_BANNED');

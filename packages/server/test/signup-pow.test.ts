@@ -3,6 +3,9 @@ import { OPERATOR_ACTOR } from '../src/core/moderation/audit-log.js';
 import { solveSignup } from '@omechat/test-kit';
 import { startTestServer, type TestServer } from '@omechat/test-kit';
 
+// Any 64-hex string stands for an authenticator derived on a device: the server never sees more.
+const AUTH = 'ab'.repeat(32);
+
 // MLBS re-entry layer: sign-up proof of work over the real server. Networks are told apart with
 // X-Forwarded-For (TRUST_PROXY), the clock is moved by hand, and the other ban-evasion settings
 // are those of production except where a test says otherwise.
@@ -37,10 +40,13 @@ async function challenge(ip: string) {
 }
 async function signUpFrom(ip: string, username: string, age = 30) {
   const proof = await solveSignup(await challenge(ip));
-  const r = await server.api('/api/v1/accounts', { body: { username, age, proof }, headers: from(ip) });
+  const r = await server.api('/api/v1/accounts', {
+    body: { username, age, authenticator: AUTH, proof },
+    headers: from(ip),
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   const cl = await server.api('/api/v1/clients', {
-    body: { username, secret: r.body.secret },
+    body: { username, authenticator: AUTH },
     headers: from(ip),
   });
   return { user_hash: r.body.user_hash as string, auth: `${cl.body.client_hash}.${cl.body.access_token}` };
@@ -50,7 +56,7 @@ describe('sign-up proof of work', () => {
   it('refuses a missing, forged, foreign, reused or expired proof with its own code', async () => {
     const ip = '198.51.100.1';
     const noProof = await server.api('/api/v1/accounts', {
-      body: { username: 'pow_none', age: 30 },
+      body: { username: 'pow_none', age: 30, authenticator: AUTH },
       headers: from(ip),
     });
     expect(noProof.body.error.code).toBe('PROOF_REQUIRED');
@@ -63,22 +69,22 @@ describe('sign-up proof of work', () => {
     const proof = (await solveSignup(c))!;
     const forged = { ...proof, solution: { ...proof.solution, derivedKey: 'ab'.repeat(32) } };
     const bad = await server.api('/api/v1/accounts', {
-      body: { username: 'pow_forged', age: 30, proof: forged },
+      body: { username: 'pow_forged', age: 30, authenticator: AUTH, proof: forged },
       headers: from(ip),
     });
     expect(bad.body.error.code).toBe('PROOF_INVALID');
     const elsewhere = await server.api('/api/v1/accounts', {
-      body: { username: 'pow_elsewhere', age: 30, proof },
+      body: { username: 'pow_elsewhere', age: 30, authenticator: AUTH, proof },
       headers: from('203.0.113.9'),
     });
     expect(elsewhere.body.error.code).toBe('PROOF_INVALID');
     const ok = await server.api('/api/v1/accounts', {
-      body: { username: 'pow_ok', age: 30, proof },
+      body: { username: 'pow_ok', age: 30, authenticator: AUTH, proof },
       headers: from(ip),
     });
     expect(ok.status).toBe(201);
     const again = await server.api('/api/v1/accounts', {
-      body: { username: 'pow_again', age: 30, proof },
+      body: { username: 'pow_again', age: 30, authenticator: AUTH, proof },
       headers: from(ip),
     });
     expect(again.body.error.code).toBe('PROOF_REUSED');
@@ -86,7 +92,7 @@ describe('sign-up proof of work', () => {
     const late = (await solveSignup(await challenge(ip)))!;
     t += 11 * 60_000;
     const expired = await server.api('/api/v1/accounts', {
-      body: { username: 'pow_late', age: 30, proof: late },
+      body: { username: 'pow_late', age: 30, authenticator: AUTH, proof: late },
       headers: from(ip),
     });
     expect(expired.body.error.code).toBe('PROOF_EXPIRED');
