@@ -6,6 +6,7 @@ import {
   type Identity,
 } from '@omechat/crypto';
 import { OmeChatError } from '@omechat/protocol';
+import { accountCredentials } from './account-credentials.js';
 import type { ClientCredentials } from './client-credentials.js';
 import type { ClientEventSink } from './client-event-sink.js';
 import { HttpApi } from './http-api.js';
@@ -71,8 +72,7 @@ export class ClientAccount {
   static async signIn(o: SignInOptions): Promise<AccountKeys> {
     const http = new HttpApi(o.baseUrl, o.fetchImpl);
     const creds = await http.createClient({
-      username: o.username,
-      secret: o.secret,
+      ...accountCredentials(o.username, o.secret),
       ...(o.label ? { label: o.label } : {}),
     });
     const info = await http.getAccount(creds);
@@ -102,6 +102,11 @@ export class ClientAccount {
 
   get record(): AccountRecord {
     return this.deps.keys.account;
+  }
+
+  /** The account's standing (bans, restrictions, strikes with their statements of reasons). */
+  standing() {
+    return this.deps.http.standing(this.creds);
   }
 
   get creds(): ClientCredentials {

@@ -12,6 +12,8 @@ export interface ClientConnectionEvents {
   frame: ServerFrame;
   /** The server refused this client's token: the connection stopped for good. */
   unauthenticated: void;
+  /** The account was banned: the connection stopped for good (the error carries the sanction). */
+  banned: OmeChatError;
 }
 
 /** What the other modules need of the connection: requests, fire-and-forget frames, batched acks. */
@@ -78,6 +80,7 @@ export class ClientConnection extends TypedEmitter<ClientConnectionEvents> imple
     ws.on('reconnecting', () => this.setState('connecting'));
     ws.on('close', () => this.setState(this.ws ? 'connecting' : 'offline'));
     ws.on('unauthenticated', () => this.emit('unauthenticated', undefined));
+    ws.on('banned', (e) => this.emit('banned', e));
     ws.on('frame', (f: ServerFrame) => this.emit('frame', f));
     await ws.connect();
   }

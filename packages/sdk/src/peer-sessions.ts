@@ -39,7 +39,15 @@ export interface EncryptedText {
  * `text` is null for a body that is not a text message.
  */
 export type OpenedEnvelope =
-  { ok: true; text: string | null; ops: KeyStoreOp[] } | { ok: false; code: string; ops: KeyStoreOp[] };
+  | { ok: true; text: string | null; franking: OpenedFranking; ops: KeyStoreOp[] }
+  | { ok: false; code: string; ops: KeyStoreOp[] };
+
+/** What only the decrypted payload holds of a message's franking: kept so it can be reported. */
+export interface OpenedFranking {
+  /** The body exactly as committed (the JSON body text, not the displayed text). */
+  body: string;
+  kf: string;
+}
 
 export interface PeerSessionsDeps {
   store: KeyStore;
@@ -215,7 +223,8 @@ export class PeerSessions {
     const ops: KeyStoreOp[] = [...opened.ops];
     if (!pinned && opened.userKey && !fromMe)
       ops.push({ key: peerKeyKey(env.from_user), value: opened.userKey });
-    return { ok: true, text: decodeTextBody(opened.message.body), ops };
+    const { body, kf } = opened.message;
+    return { ok: true, text: decodeTextBody(body), franking: { body, kf }, ops };
   }
 
   /** The safety number with a partner, opening sessions first when their key is not known yet. */

@@ -55,6 +55,8 @@ export type WsConnectionEvents = { [K in ServerFrameType]: ServerFrameOf<K> } & 
   state: WsConnectionState;
   /** The token was refused (revoked, account deleted or banned): the connection stopped for good. */
   unauthenticated: OmeChatError;
+  /** The account was banned (error ACCOUNT_BANNED, with its `sanction`, or close 4403): stopped for good. */
+  banned: OmeChatError;
   /** Another connection of this same client took over (ALREADY_AUTHENTICATED): this one stopped. */
   replaced: OmeChatError;
 };
@@ -72,6 +74,9 @@ const REF_PREFIX = 'sdk-';
 const AUTH_REF = `${REF_PREFIX}auth`;
 // Auth replies that no retry will change; anything else (RATE_LIMITED, SERVICE_BUSY...) is retried.
 const FATAL_AUTH_CODES = new Set(['UNAUTHENTICATED', 'ACCOUNT_BANNED', 'FORBIDDEN']);
+/** The close code of a socket the server closed because the account was banned. */
+const BANNED_CLOSE_CODE = 4403;
+type StopEvent = 'unauthenticated' | 'replaced' | 'banned';
 const noop = () => {};
 
 /**
@@ -236,6 +241,12 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
       this.emitFrame(f);
       return;
     }
+    if (f.type === 'error' && f.code === 'ACCOUNT_BANNED') {
+      // A ban closes every socket of the account: nothing will work again, whatever the ref.
+      this.emitFrame(f);
+      this.stop(toOmeChatError(f), 'banned');
+      return;
+    }
     if (ref !== undefined) {
       const req = this.pending.get(ref);
       if (req) {
@@ -273,7 +284,7 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
     if (f.type !== 'error') return;
     const err = toOmeChatError(f);
     if (FATAL_AUTH_CODES.has(err.code)) {
-      this.stop(err, 'unauthenticated');
+      this.stop(err, err.code === 'ACCOUNT_BANNED' ? 'banned' : 'unauthenticated');
       return;
     }
     const sock = this.socket;
@@ -299,6 +310,11 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
     if (!sock) return;
     const wasAuthed = this.authed;
     this.detach(sock);
+    if (code === BANNED_CLOSE_CODE) {
+      // Closed for a ban without the error frame reaching us: the statement is in the standing.
+      this.stop(toOmeChatError({ code: 'ACCOUNT_BANNED' }), 'banned', { code, reason });
+      return;
+    }
     if (wasAuthed && (reason === 'UNAUTHENTICATED' || reason === 'ALREADY_AUTHENTICATED')) {
       this.stop(
         toOmeChatError({ code: reason }),
@@ -353,7 +369,7 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
 
   private stop(
     err: OmeChatError,
-    event: 'unauthenticated' | 'replaced' | null,
+    event: StopEvent | null,
     closed: { code: number; reason: string } = { code: 1000, reason: event ? err.code : 'closed by client' },
   ): void {
     if (this.stopError) return;

@@ -98,6 +98,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     limiter,
     skipCooldownMs: config.SKIP_COOLDOWN_MS,
     standing,
+    endedChats: windows,
   });
   await matches.init();
   const enforcer = new ModerationEnforcer({

@@ -25,6 +25,8 @@ export interface MatchServiceDeps {
   skipCooldownMs?: number;
   /** Moderation: throws ACCOUNT_RESTRICTED / ACCOUNT_BANNED for users who may not meet anyone new. */
   standing?: { assertMayMeet(user_hash: string): Promise<void> };
+  /** Ended chats a member may still report (and so block) for a while: moderation's report windows. */
+  endedChats?: { find(chat_id: string, member: string): Promise<{ partner: string } | null> };
   invitationTtlMs?: number;
   browsesPerMinute?: number;
   random?: () => number;
@@ -119,7 +121,18 @@ export class MatchService {
     return { type: 'ok', ref };
   }
 
+  /**
+   * Blocks the partner of a chat. An ended chat can be blocked too, within its report window (a
+   * person harassed and left behind must still be able to block): only the pair is blocked then.
+   */
   async block(principal: Principal, chat_id: string, ref?: string): Promise<ServerFrame> {
+    const open = await this.deps.chats.get(chat_id);
+    if (!open || (open.user_a !== principal.user_hash && open.user_b !== principal.user_hash)) {
+      const ended = await this.deps.endedChats?.find(chat_id, principal.user_hash);
+      if (!ended) throw new OmeChatError('NOT_IN_CHAT');
+      await this.blockPair(principal.user_hash, ended.partner);
+      return { type: 'ok', ref };
+    }
     const { partner } = await this.deps.chats.requireMember(chat_id, principal.user_hash);
     await this.blockPair(principal.user_hash, partner);
     await this.deps.chats.end(chat_id, 'blocked');
