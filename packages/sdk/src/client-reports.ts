@@ -1,9 +1,4 @@
-import {
-  OmeChatError,
-  type ReportReason,
-  type ReportReceipt,
-  type RevealedMessage,
-} from '@omechat/protocol';
+import { OmeChatError, type ReportReason, type ReportReceipt, type RevealedMessage } from '@omechat/protocol';
 import type { ClientCredentials } from './client-credentials.js';
 import type { HttpApi } from './http-api.js';
 import type { KeyStore } from './key-store.js';

@@ -87,11 +87,20 @@ export class ModeratorApi {
     report_id: string,
     body: ResolveReportRequest,
   ): Promise<{ report: ReportDetail; strike: StrikeView | null }> {
-    return this.call('POST', `/reports/${encodeURIComponent(report_id)}/resolve`, ResolveReportResponseSchema, body);
+    return this.call(
+      'POST',
+      `/reports/${encodeURIComponent(report_id)}/resolve`,
+      ResolveReportResponseSchema,
+      body,
+    );
   }
 
   /** Dismisses a report flood: listed reports, or every open report against one account. */
-  async dismissReports(body: { report_ids?: string[]; reported?: string; statement: string }): Promise<number> {
+  async dismissReports(body: {
+    report_ids?: string[];
+    reported?: string;
+    statement: string;
+  }): Promise<number> {
     return (await this.call('POST', '/reports/dismiss', BulkDismissResponseSchema, body)).dismissed;
   }
 
@@ -104,8 +113,9 @@ export class ModeratorApi {
   }
 
   async ban(user_hash: string, body: BanRequest): Promise<StrikeView> {
-    return (await this.call('POST', `/accounts/${encodeURIComponent(user_hash)}/ban`, BanResponseSchema, body))
-      .strike;
+    return (
+      await this.call('POST', `/accounts/${encodeURIComponent(user_hash)}/ban`, BanResponseSchema, body)
+    ).strike;
   }
 
   async unban(user_hash: string, statement: string): Promise<number> {

@@ -100,7 +100,12 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
       events: this,
     });
     this.matching = new ClientMatching(connection);
-    this.reports = new ClientReports({ store, http, creds: { client_hash, access_token }, chats: this.chats });
+    this.reports = new ClientReports({
+      store,
+      http,
+      creds: { client_hash, access_token },
+      chats: this.chats,
+    });
 
     connection.on('state', (s) => this.emit('state', s));
     connection.on('open', () => runInBackground(this, this.afterOpen()));

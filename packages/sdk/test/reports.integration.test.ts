@@ -99,7 +99,8 @@ describe('reports through the SDK', () => {
     // Only received messages are kept as evidence, each with every value the report needs.
     const kept = await evidenceOf(b, chat_id);
     expect(kept.map((m) => JSON.parse(m.body).text).sort()).toEqual(['four', 'one', 'three', 'two']);
-    for (const m of kept) expect(Object.keys(m).sort()).toEqual(['body', 'cf', 'kf', 'kid', 'msg_id', 'rf', 'ts']);
+    for (const m of kept)
+      expect(Object.keys(m).sort()).toEqual(['body', 'cf', 'kf', 'kid', 'msg_id', 'rf', 'ts']);
 
     const preview = await b.client.reportPreview(chat_id);
     expect(preview.map((m) => m.text)).toEqual(['one', 'two', 'three', 'four']);
@@ -239,7 +240,9 @@ describe('reports through the SDK', () => {
   it('the moderator API refuses a user token', async () => {
     const u = await person('mod_user', 20);
     const creds = (await u.store.get<{ client_hash: string; access_token: string }>('account'))!;
-    const e = await rejection(new ModeratorApi(server.url, `${creds.client_hash}.${creds.access_token}`).reports());
+    const e = await rejection(
+      new ModeratorApi(server.url, `${creds.client_hash}.${creds.access_token}`).reports(),
+    );
     expect(e.code).toBe('UNAUTHENTICATED');
     u.client.close();
   });

@@ -2,6 +2,9 @@ import { Suspense, use, useState } from 'react';
 import type { OmeChatClient } from './sdk.js';
 import { WelcomeScreen } from './components/welcome-screen.js';
 import { SignedInApp } from './components/signed-in-app.js';
+import { BannedScreen, type BannedState } from './components/safety/banned-screen.js';
+import { ModerationPage } from './components/moderation/moderation-page.js';
+import { useIsModerationRoute } from './use-hash-route.js';
 
 export interface Boot {
   client: OmeChatClient | null;
@@ -12,6 +15,7 @@ const SIGNED_OUT_NOTICE = {
   revoked: 'This device was signed out from another device.',
   deleted: 'Your account was deleted.',
   local: '',
+  banned: '',
 } as const;
 
 export function App({ boot }: { boot: Promise<Boot> }) {
@@ -26,11 +30,25 @@ function Root({ boot }: { boot: Promise<Boot> }) {
   const initial = use(boot);
   const [client, setClient] = useState(initial.client);
   const [notice, setNotice] = useState(initial.error ?? '');
+  const [banned, setBanned] = useState<BannedState | null>(null);
+  const moderation = useIsModerationRoute();
 
+  // The moderators' page is not part of a user's session: it has its own credential.
+  if (moderation) return <ModerationPage />;
+  if (banned)
+    return (
+      <BannedScreen
+        sanction={banned.sanction}
+        username={banned.username}
+        {...(banned.secret ? { secret: banned.secret } : {})}
+        onDone={() => setBanned(null)}
+      />
+    );
   if (!client)
     return (
       <WelcomeScreen
         notice={notice || undefined}
+        onBanned={setBanned}
         onSignedIn={(c) => {
           setNotice('');
           setClient(c);
@@ -41,6 +59,7 @@ function Root({ boot }: { boot: Promise<Boot> }) {
     <SignedInApp
       key={client.client_hash}
       client={client}
+      onBanned={(sanction) => setBanned({ sanction, username: client.username })}
       onSignedOut={(reason) => {
         client.close();
         history.replaceState(null, '', location.pathname);

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef, type Dispatch } from 'react';
-import type { OmeChatClient, ChatMessage } from './sdk.js';
+import type { OmeChatClient, ChatMessage, StrikeView } from './sdk.js';
 import { errorText } from './sdk.js';
 import { endedText } from './format.js';
 import { initialSession, sessionReducer, type SessionAction, type SessionState } from './session-state.js';
@@ -8,7 +8,11 @@ export interface SessionCallbacks {
   /** A short text for the live region and a toast. */
   notify(text: string, tone?: 'info' | 'error'): void;
   onChatStarted(chat_id: string): void;
-  onSignedOut(reason: 'revoked' | 'deleted' | 'local'): void;
+  onSignedOut(reason: 'revoked' | 'deleted' | 'local' | 'banned'): void;
+  /** The account was banned (its sockets closed); signed-out follows. */
+  onBanned(sanction: StrikeView | null): void;
+  /** A warning or restriction was just imposed (moderation.notice). */
+  onStrike(strike: StrikeView): void;
 }
 
 export interface Session {
@@ -92,6 +96,8 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
       }),
       client.on('invite.received', (inv) => dispatch({ type: 'invite', invitation: inv })),
       client.on('invite.declined', () => cbRef.current.notify('Your invitation was declined.')),
+      client.on('banned', ({ sanction }) => cbRef.current.onBanned(sanction)),
+      client.on('moderation.notice', ({ strike }) => cbRef.current.onStrike(strike)),
       client.on('signed-out', ({ reason }) => cbRef.current.onSignedOut(reason)),
       client.on('error', (e) => cbRef.current.notify(e.message || 'Something went wrong.', 'error')),
     ];
