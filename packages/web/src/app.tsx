@@ -59,7 +59,13 @@ function Root({ boot }: { boot: Promise<Boot> }) {
     <SignedInApp
       key={client.client_hash}
       client={client}
-      onBanned={(sanction) => setBanned({ sanction, username: client.username })}
+      onBanned={(sanction) => {
+        // The SDK wipes this device (every client of the account was revoked); nothing stays signed in.
+        client.close();
+        history.replaceState(null, '', location.pathname);
+        setBanned({ sanction, username: client.username });
+        setClient(null);
+      }}
       onSignedOut={(reason) => {
         client.close();
         history.replaceState(null, '', location.pathname);
