@@ -376,13 +376,15 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
     this.stopError = err;
     clearTimeout(this.reconnectTimer);
     const wasOpen = this.currentState === 'open';
-    const sock = this.socket;
-    if (sock) this.detach(sock);
+    // Every waiting request fails with the reason of the stop (a ban, a revoked token), also the
+    // ones already sent on the socket, before detaching would call them merely "lost".
     for (const req of this.pending.values()) {
       clearTimeout(req.timer);
       req.reject(err);
     }
     this.pending.clear();
+    const sock = this.socket;
+    if (sock) this.detach(sock);
     for (const w of this.connectWaiters.splice(0)) w.reject(err);
     if (wasOpen) this.emit('close', { ...closed, willReconnect: false });
     this.setState('closed');

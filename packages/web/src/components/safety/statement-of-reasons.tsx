@@ -31,7 +31,10 @@ export function StatementOfReasons({ strike }: { strike: StrikeView }) {
       <div>
         <dt>Rule</dt>
         <dd>
-          <strong>{REPORT_REASONS[s.rule].label}.</strong> {s.rule_explanation}
+          {s.rule_explanation.startsWith(REPORT_REASONS[s.rule].label) ? null : (
+            <strong>{REPORT_REASONS[s.rule].label}. </strong>
+          )}
+          {s.rule_explanation}
         </dd>
       </div>
       <div>
