@@ -10,7 +10,9 @@ export type { ChatMessage, ChatSummary, ClientEvents, PartnerInfo };
 export interface KeyStore {}
 
 export const MAX_TEXT_LENGTH = 4000;
-// Moderation vocabulary: the real catalogue (plain data, no SDK code).
+// Moderation vocabulary: the real catalogue (plain data), from where the SDK itself takes it; the
+// mock stands in for '@omechat/sdk', so it cannot import that.
+// eslint-disable-next-line no-restricted-imports
 export {
   REPORT_REASONS,
   REPORT_REASON_CODES,
