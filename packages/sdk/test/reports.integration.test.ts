@@ -79,7 +79,7 @@ async function chatWith(a: Person, b: Person, texts: string[]): Promise<string> 
 async function evidenceOf(p: Person, chat_id: string): Promise<RevealedMessage[]> {
   const out: RevealedMessage[] = [];
   for (const k of await p.store.keys(`evidence:${chat_id}:`)) out.push((await p.store.get(k))!);
-  return out;
+  return out.sort((x, y) => x.ts - y.ts);
 }
 
 const openReports = async () => (await new ModeratorApi(server.url, modToken).reports()).length;
@@ -145,7 +145,9 @@ describe('reports through the SDK', () => {
     const http = new HttpApi(server.url);
     const before = await openReports();
 
-    const altered = kept.map((m, i) => (i === 1 ? { ...m, body: m.body.replace('stupid', 'lovely') } : m));
+    expect(kept.map((m) => JSON.parse(m.body).text).sort()).toEqual(['hello b', 'you are stupid']);
+    const altered = kept.map((m) => ({ ...m, body: m.body.replace('stupid', 'lovely') }));
+    expect(altered.filter((m, i) => m.body !== kept[i]!.body)).toHaveLength(1);
     const wrongKf = kept.map((m, i) => (i === 0 ? { ...m, kf: fromC[0]!.kf } : m));
     const otherSender = [...kept, fromC[0]!]; // c's message replayed into the chat with a
     const replayedTag = kept.map((m, i) => (i === 0 ? { ...m, rf: fromC[0]!.rf } : m));
