@@ -35,7 +35,7 @@ export function AccountRecord({ account }: { account: AccountSummary }) {
           <dd data-testid="account-standing">{account.standing}</dd>
         </div>
       </dl>
-      <h4 className="small">Previous strikes ({account.strikes.length})</h4>
+      <h3 className="small">Previous strikes ({account.strikes.length})</h3>
       {account.strikes.length === 0 ? (
         <p className="muted small">None.</p>
       ) : (

@@ -20,9 +20,9 @@ export function AppealCard({ api, appeal, onDecided }: AppealCardProps) {
   const [error, setError] = useState<string | null>(null);
   return (
     <article className="card appeal-card" aria-labelledby={`${id}-title`} data-testid="appeal-card">
-      <h3 id={`${id}-title`} className="card-title">
+      <h2 id={`${id}-title`} className="card-title">
         Appeal of a {appeal.strike.kind} ({appeal.strike.reason})
-      </h3>
+      </h2>
       <p className="small muted">Appealed {fullTime(appeal.created_at)}</p>
       <blockquote className="appeal-text" data-testid="appeal-card-text">
         {appeal.text}

@@ -17,7 +17,7 @@ export function NotesPanel({ api, target, id, notes: initial }: NotesPanelProps)
   const [error, setError] = useState<string | null>(null);
   return (
     <div className="notes">
-      <h4 className="small">Internal notes</h4>
+      <h3 className="small">Internal notes</h3>
       {notes.length ? (
         <ul data-testid="notes">
           {notes.map((n) => (

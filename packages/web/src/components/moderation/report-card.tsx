@@ -51,10 +51,10 @@ export function ReportCard({ api, report, selected, onSelect, onResolved, onDism
           />
           <span className="sr-only">Select for bulk dismissal</span>
         </label>
-        <h3 id={titleId} className="card-title">
+        <h2 id={titleId} className="card-title">
           {reason.label}
           <span className={`tag severity-${report.severity}`}>severity {report.severity}</span>
-        </h3>
+        </h2>
       </header>
       <p className="small muted">
         Reported {fullTime(report.created_at)} by someone aged{' '}
@@ -63,7 +63,7 @@ export function ReportCard({ api, report, selected, onSelect, onResolved, onDism
         {report.distinct_reporters === 1 ? 'person has' : 'people have'} open reports against this account
       </p>
       {report.note ? <blockquote className="report-note">{report.note}</blockquote> : null}
-      <h4 className="small">Verified messages</h4>
+      <h3 className="small">Verified messages</h3>
       <EvidenceList evidence={report.evidence} />
       {report.reported ? <AccountRecord account={report.reported} /> : null}
       {detail ? <NotesPanel api={api} target="reports" id={report.report_id} notes={detail.notes} /> : null}

@@ -7,10 +7,19 @@ export interface AppealFormProps {
   /** Known when the user just typed it to sign in; otherwise asked for (never stored). */
   secret?: string;
   onAppealed(strike: StrikeView): void;
+  /** The level of the form's heading in the page's outline. */
+  headingLevel?: 2 | 3;
 }
 
 /** Appeals a strike with username + secret: a banned account has no signed-in device. */
-export function AppealForm({ strike, username, secret: knownSecret, onAppealed }: AppealFormProps) {
+export function AppealForm({
+  strike,
+  username,
+  secret: knownSecret,
+  onAppealed,
+  headingLevel = 3,
+}: AppealFormProps) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const id = useId();
   const [text, setText] = useState('');
   const [secret, setSecret] = useState(knownSecret ?? '');
@@ -46,9 +55,9 @@ export function AppealForm({ strike, username, secret: knownSecret, onAppealed }
         }
       }}
     >
-      <h3 id={`${id}-title`} className="form-title">
+      <Heading id={`${id}-title`} className="form-title">
         Appeal this decision
-      </h3>
+      </Heading>
       <p className="hint">
         A person, not a machine, reviews every appeal. You can appeal once, until{' '}
         {new Date(strike.appeal_until).toLocaleDateString()}.

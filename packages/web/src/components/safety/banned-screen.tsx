@@ -50,6 +50,7 @@ export function BannedScreen({ sanction, username, secret, onDone }: BannedScree
                 username={username}
                 {...(secret ? { secret } : {})}
                 onAppealed={setStrike}
+                headingLevel={2}
               />
             )}
           </>

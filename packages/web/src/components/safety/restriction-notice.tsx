@@ -17,7 +17,6 @@ export function RestrictionNotice({ strike: initial, username, onDismiss }: Rest
   return (
     <section
       className="banner warning restriction-notice"
-      role="region"
       aria-labelledby="restriction-title"
       data-testid="restriction-notice"
       data-kind={strike.kind}
