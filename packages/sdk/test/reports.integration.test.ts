@@ -239,6 +239,36 @@ describe('reports through the SDK', () => {
     kid.client.close();
   });
 
+  it('the moderator API: notes, the account record, bulk dismissal of a flood, the audit log', async () => {
+    const target = await person('flood_target', 25);
+    const friends = [await person('flood_f1', 25), await person('flood_f2', 26)];
+    for (const f of friends) {
+      const chat_id = await chatWith(target, f, ['a perfectly normal message']);
+      await f.client.report(chat_id, { reason: 'spam' });
+    }
+    const mod = new ModeratorApi(server.url, modToken);
+    const reports = await mod.reports({ reported: target.client.user_hash });
+    expect(reports).toHaveLength(2);
+    expect(reports[0]!.distinct_reporters).toBe(2);
+    const note = await mod.addNote(
+      'reports',
+      reports[0]!.report_id,
+      'Looks like friends reporting together.',
+    );
+    expect((await mod.report(reports[0]!.report_id)).notes).toEqual([note]);
+    const account = await mod.account(target.client.user_hash);
+    expect(account).toMatchObject({ username: 'flood_target', age: 25, standing: 'ok', next_ban: '24h' });
+    const n = await mod.dismissReports({
+      reported: target.client.user_hash,
+      statement: 'Two friends reported a harmless greeting; no rule was broken.',
+    });
+    expect(n).toBe(2);
+    expect(await mod.reports({ reported: target.client.user_hash })).toEqual([]);
+    const audit = await mod.audit({ limit: 10 });
+    expect(audit.filter((e) => e.action === 'report.dismiss' && e.actor === 'mod_sdk')).toHaveLength(2);
+    for (const p of [target, ...friends]) p.client.close();
+  });
+
   it('the moderator API refuses a user token', async () => {
     const u = await person('mod_user', 20);
     const creds = (await u.store.get<{ client_hash: string; access_token: string }>('account'))!;
