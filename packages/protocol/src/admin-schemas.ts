@@ -183,17 +183,4 @@ export const AuditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
-// ---- answer envelopes (what clients of the admin API parse) ----
-export const ReportListSchema = z.object({ reports: z.array(ReportSummarySchema) });
-export const AppealListSchema = z.object({ appeals: z.array(AdminAppealSchema) });
-export const ResolveReportResponseSchema = z.object({
-  report: ReportDetailSchema,
-  strike: StrikeViewSchema.nullable(),
-});
-export const BulkDismissResponseSchema = z.object({ dismissed: z.number().int() });
-export const UnbanResponseSchema = z.object({ lifted: z.number().int() });
-export const BanResponseSchema = z.object({ strike: StrikeViewSchema });
-export const ModeratorListSchema = z.object({ moderators: z.array(ModeratorInfoSchema) });
-export const AuditListSchema = z.object({ entries: z.array(AuditEntrySchema) });
-export const AddModeratorResponseSchema = z.object({ moderator: ModeratorInfoSchema, token: z.string() });
 export type Note = z.infer<typeof NoteSchema>;
