@@ -182,3 +182,5 @@ export const AuditEntrySchema = z.object({
   reason: z.string(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export type Note = z.infer<typeof NoteSchema>;

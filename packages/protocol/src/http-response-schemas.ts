@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.js';
-import { ModeratorInfoSchema, ReportDetailSchema } from './admin-schemas.js';
+import {
+  AdminAppealSchema,
+  AuditEntrySchema,
+  ModeratorInfoSchema,
+  ReportDetailSchema,
+  ReportSummarySchema,
+} from './admin-schemas.js';
 import { StrikeViewSchema } from './moderation-schemas.js';
 
 // Response bodies of the HTTP API that have no request-side twin, so the OpenAPI description
@@ -33,3 +39,7 @@ export const AddModeratorResponseSchema = z.object({
   /** Shown once; the server keeps only its hash. */
   token: z.string(),
 });
+export const ReportListSchema = z.object({ reports: z.array(ReportSummarySchema) });
+export const AppealListSchema = z.object({ appeals: z.array(AdminAppealSchema) });
+export const ModeratorListSchema = z.object({ moderators: z.array(ModeratorInfoSchema) });
+export const AuditListSchema = z.object({ entries: z.array(AuditEntrySchema) });

@@ -132,6 +132,11 @@ export class ClientAccount {
     return this.deps.keys.account;
   }
 
+  /** The account's standing (bans, restrictions, strikes with their statements of reasons). */
+  standing() {
+    return this.deps.http.standing(this.creds);
+  }
+
   get creds(): ClientCredentials {
     const { client_hash, access_token } = this.deps.keys.account;
     return { client_hash, access_token };

@@ -14,6 +14,8 @@ export interface ClientConnectionEvents {
   unauthenticated: void;
   /** A server frame failed the protocol schemas and was dropped. */
   invalid: OmeChatError;
+  /** The account was banned: the connection stopped for good (the error carries the sanction). */
+  banned: OmeChatError;
 }
 
 /** What the other modules need of the connection: requests, fire-and-forget frames, batched acks. */
@@ -92,6 +94,7 @@ export class ClientConnection extends TypedEmitter<ClientConnectionEvents> imple
       this.setState('offline');
     });
     ws.on('invalid', (e) => this.emit('invalid', e));
+    ws.on('banned', (e) => this.emit('banned', e));
     ws.on('frame', (f: ServerFrame) => this.emit('frame', f));
     await ws.connect();
   }

@@ -1,11 +1,16 @@
 import {
   AccountInfoSchema,
+  AppealViewSchema,
+  ReportReceiptSchema,
+  StandingSchema,
   CreateAccountResponseSchema,
   CreateClientResponseSchema,
   ListClientsResponseSchema,
   OmeChatError,
   RotateSecretResponseSchema,
+  type AccountCredentials,
   type AccountInfo,
+  type AppealView,
   type ClientInfo,
   type CreateAccountResponse,
   type CreateClientRequest,
@@ -15,6 +20,9 @@ import {
   SignupChallengeResponseSchema,
   type RotateSecretRequest,
   type RotateSecretResponse,
+  type ReportReceipt,
+  type ReportRequest,
+  type Standing,
 } from '@omechat/protocol';
 import type { ClientCredentials } from './client-credentials.js';
 import { toOmeChatError } from './to-omechat-error.js';
@@ -27,7 +35,7 @@ export interface HttpApiOptions {
   timeoutMs?: number;
 }
 
-interface Schema<T> {
+export interface Schema<T> {
   safeParse(input: unknown): { success: true; data: T } | { success: false };
 }
 
@@ -104,14 +112,39 @@ export class HttpApi {
     await this.call('DELETE', '/account', { auth });
   }
 
-  private async call<T = undefined>(
+  /** Reports a chat with revealed received messages (the caller picks them; see OmeChatClient.report). */
+  report(auth: ClientCredentials, body: ReportRequest): Promise<ReportReceipt> {
+    return this.call('POST', '/reports', { body, auth, schema: ReportReceiptSchema });
+  }
+
+  /** The signed-in account's standing: what restricts it now, and every strike. */
+  standing(auth: ClientCredentials): Promise<Standing> {
+    return this.call('GET', '/account/standing', { auth, schema: StandingSchema });
+  }
+
+  /** The standing of an account that has no client (banned), with what sign-in takes. */
+  standingWithCredentials(creds: AccountCredentials): Promise<Standing> {
+    return this.call('POST', '/standing', { body: creds, schema: StandingSchema });
+  }
+
+  /** Appeals a strike, with what sign-in takes (a banned account has no client). */
+  appeal(body: AccountCredentials & { appeal_id: string; text: string }): Promise<AppealView> {
+    return this.call('POST', '/appeals', { body, schema: AppealViewSchema });
+  }
+
+  /**
+   * One request under /api/v1. `auth` is a client's credentials; `bearer` any other bearer token
+   * (a moderator's, for the admin API). Every answer is parsed with `schema` (the server is untrusted).
+   */
+  async call<T = undefined>(
     method: string,
     path: string,
-    opts: { body?: unknown; auth?: ClientCredentials; schema?: Schema<T> },
+    opts: { body?: unknown; auth?: ClientCredentials; bearer?: string; schema?: Schema<T> },
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.auth) headers.authorization = `Bearer ${opts.auth.client_hash}.${opts.auth.access_token}`;
+    else if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
     // Resolved per call and called unbound: browsers reject `fetch` invoked as a method of another object.
     const fetchImpl = this.fetchImpl ?? globalThis.fetch;
     const controller = new AbortController();

@@ -56,3 +56,28 @@ export {
   type AgeBand,
   type AgeRange,
 } from '@omechat/protocol';
+export { DEFAULT_REPORTED_MESSAGES, type ReportOptions } from './client-reports.js';
+export { ModeratorApi, MODERATOR_TOKEN_PATTERN, type Note, type NoteTarget } from './moderator-api.js';
+export type { AccountCredentialsOptions } from './omechat-client.js';
+// Moderation vocabulary the apps show (reasons catalogue, statements of reasons, admin views).
+export {
+  REPORT_REASONS,
+  REPORT_REASON_CODES,
+  MAX_APPEAL_TEXT_CHARS,
+  MAX_REPORT_NOTE_CHARS,
+  OmeChatError,
+} from '@omechat/protocol';
+export type {
+  AccountSummary,
+  AdminAppeal,
+  AppealView,
+  ReportAction,
+  ReportDetail,
+  ReportReason,
+  ReportReceipt,
+  ReportSummary,
+  SanctionDuration,
+  StatementOfReasons,
+  Standing,
+  StrikeView,
+} from '@omechat/protocol';

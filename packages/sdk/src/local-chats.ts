@@ -3,6 +3,7 @@ import type { ClientEventSink } from './client-event-sink.js';
 import type { ClientRequester } from './client-connection.js';
 import type { KeyStore, KeyStoreOp } from './key-store.js';
 import type { PeerSessions } from './peer-sessions.js';
+import { evidenceOp } from './received-evidence.js';
 import type { ChatEndReason, ChatMessage, ChatSummary } from './sdk-types.js';
 import type { WriteQueue } from './write-queue.js';
 
@@ -102,6 +103,8 @@ export class LocalChats {
           status: fromMe ? 'sent' : 'delivered',
         };
         ops.push({ key, value: message });
+        // A received message stays reportable for as long as it is kept.
+        if (!fromMe) ops.push(evidenceOp(env, opened.franking));
         const chat = await this.chat(env.chat_id);
         if (chat) {
           ops.push(
@@ -131,6 +134,18 @@ export class LocalChats {
 
   end(chat_id: string, reason: ChatEndReason): Promise<void> {
     return this.deps.queue.run(() => this.markEnded(chat_id, reason));
+  }
+
+  /** Marks the chat blocked (and reported) on this device, after the server did so. */
+  markFlags(chat_id: string, flags: { blocked?: true; reported?: true }): Promise<ChatSummary | undefined> {
+    return this.deps.queue.run(async () => {
+      const chat = await this.chat(chat_id);
+      if (!chat) return undefined;
+      const updated = { ...chat, ...flags };
+      await this.deps.store.write([this.summaryOp(updated)]);
+      this.deps.events.emit('chat.updated', updated);
+      return updated;
+    });
   }
 
   /** A read receipt from the partner, or a read on another of this user's devices. */
@@ -172,12 +187,16 @@ export class LocalChats {
 
   /** Saves the server's active chats; marks chats this device thinks active but the server does not know as ended. */
   async sync(): Promise<void> {
+    // Only chats active before the request can have ended unseen: one that started while the
+    // answer was on its way (a match right after connecting) is not in it, yet is not over.
+    const knownActive = new Set((await this.list()).filter((c) => c.active).map((c) => c.chat_id));
     const reply = await this.deps.connection.request({ type: 'chats.list' }, 'chats');
     await this.deps.queue.run(async () => {
       const active = new Set(reply.chats.map((c) => c.chat_id));
       for (const info of reply.chats) await this.save(info);
       for (const c of await this.list()) {
-        if (c.active && !active.has(c.chat_id)) await this.markEnded(c.chat_id, c.ended_reason ?? 'left');
+        if (c.active && knownActive.has(c.chat_id) && !active.has(c.chat_id))
+          await this.markEnded(c.chat_id, c.ended_reason ?? 'left');
       }
     });
   }

@@ -1,6 +1,16 @@
 import { defaultPowSolver, type PowProgress, type PowSolver } from './pow-solver.js';
 import { authenticatorFromSecret, generateSecret } from '@omechat/crypto';
-import { OmeChatError, type ChatInfo, type PartnerInfo, type ServerFrame } from '@omechat/protocol';
+import {
+  OmeChatError,
+  StrikeViewSchema,
+  type AppealView,
+  type ChatInfo,
+  type PartnerInfo,
+  type ReportReceipt,
+  type ServerFrame,
+  type Standing,
+} from '@omechat/protocol';
+import { accountCredentials } from './account-credentials.js';
 import {
   ClientAccount,
   type AccountKeys,
@@ -10,6 +20,7 @@ import {
 import { ClientConnection } from './client-connection.js';
 import { reportError } from './client-event-sink.js';
 import { ClientMatching } from './client-matching.js';
+import { ClientReports, type ReportOptions } from './client-reports.js';
 import { sessionKey } from './device-sessions.js';
 import { HttpApi } from './http-api.js';
 import type { KeyStore } from './key-store.js';
@@ -21,7 +32,15 @@ import type { ChatMessage, ChatSummary, ClientEvents, ConnectionState, SafetyNum
 import { TypedEmitter } from './typed-emitter.js';
 import { WriteQueue } from './write-queue.js';
 
-export type { SignInOptions, RestoreOptions };
+export type { SignInOptions, RestoreOptions, ReportOptions };
+
+/** An account identified by what sign-in takes (for a banned account, which has no client). */
+export interface AccountCredentialsOptions {
+  baseUrl: string;
+  username: string;
+  secret: string;
+  fetchImpl?: typeof fetch;
+}
 
 /** How often a connected client checks whether its signed prekeys are due for rotation. */
 const PREKEY_MAINTENANCE_MS = 3_600_000;
@@ -58,6 +77,7 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   private readonly prekeys: PrekeyPublisher;
   private maintenanceTimer: ReturnType<typeof setInterval> | undefined;
   private rotatedSecret: string | null = null;
+  private readonly reports: ClientReports;
 
   private constructor(
     baseUrl: string,
@@ -74,9 +94,10 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
       creds: { client_hash, access_token },
       ...(opts.WebSocketImpl ? { WebSocketImpl: opts.WebSocketImpl } : {}),
     }));
+    const http = new HttpApi(baseUrl, opts.fetchImpl);
     this.account = new ClientAccount({
       keys,
-      http: new HttpApi(baseUrl, opts.fetchImpl),
+      http,
       store,
       disconnect: () => this.close(),
       events: this,
@@ -110,10 +131,21 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
       events: this,
     });
     this.matching = new ClientMatching(connection);
+    this.reports = new ClientReports({
+      store,
+      http,
+      creds: { client_hash, access_token },
+      chats: this.chats,
+    });
 
     connection.on('state', (s) => this.emit('state', s));
     connection.on('open', () => runInBackground(this, this.afterOpen()));
     connection.on('unauthenticated', () => void this.account.forget('revoked'));
+    connection.on('banned', (e) => {
+      // Every client of the account was revoked: tell the app why, then wipe this device.
+      this.emit('banned', { sanction: e.sanction ?? null });
+      void this.account.forget('banned');
+    });
     connection.on('frame', (f) => this.onFrame(f));
     // A frame that failed the protocol schemas was dropped: tell the app, change nothing.
     connection.on('invalid', (e) => this.emit('error', { code: e.code, message: e.message }));
@@ -221,6 +253,27 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
     return this.account.signOut();
   }
 
+  /** This account's standing: a ban or restriction in force, and every strike with its statement. */
+  standing(): Promise<Standing> {
+    return this.account.standing();
+  }
+
+  /** The standing of an account that has no client (banned), with username + secret. */
+  static standingOf(o: AccountCredentialsOptions): Promise<Standing> {
+    return new HttpApi(o.baseUrl, o.fetchImpl).standingWithCredentials(
+      accountCredentials(o.username, o.secret),
+    );
+  }
+
+  /** Appeals a strike (by its `appeal_id`) with username + secret; no signed-in device needed. */
+  static appeal(o: AccountCredentialsOptions & { appeal_id: string; text: string }): Promise<AppealView> {
+    return new HttpApi(o.baseUrl, o.fetchImpl).appeal({
+      ...accountCredentials(o.username, o.secret),
+      appeal_id: o.appeal_id,
+      text: o.text,
+    });
+  }
+
   // ---- connection -----------------------------------------------------------------------------
 
   /** Connects (and from then on reconnects by itself) and resolves once authenticated. */
@@ -288,6 +341,12 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
         return this.emit('invite.received', { invitation_id: f.invitation_id, from: f.from });
       case 'invite.declined':
         return this.emit('invite.declined', { invitation_id: f.invitation_id });
+      case 'moderation.notice': {
+        // The server is untrusted: a strike that does not parse is not shown as one.
+        const strike = StrikeViewSchema.safeParse(f.strike);
+        if (strike.success) this.emit('moderation.notice', { strike: strike.data });
+        return;
+      }
       default:
         return;
     }
@@ -344,8 +403,28 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   leave(chat_id: string): Promise<void> {
     return this.matching.leave(chat_id);
   }
-  block(chat_id: string): Promise<void> {
-    return this.matching.block(chat_id);
+  /**
+   * Blocks the partner of a chat, open or ended (an ended one within the server's report window):
+   * the pair is never matched again; an open chat ends for both.
+   */
+  async block(chat_id: string): Promise<void> {
+    await this.matching.block(chat_id);
+    await this.chats.markFlags(chat_id, { blocked: true });
+  }
+
+  // ---- reports ----------------------------------------------------------------------------------
+
+  /**
+   * Reports a chat (open, or ended within the server's report window), once: reveals the chosen
+   * received messages (default: the last 20) so the server can verify them; also blocks the pair.
+   */
+  report(chat_id: string, opts: ReportOptions): Promise<ReportReceipt> {
+    return this.reports.report(chat_id, opts);
+  }
+
+  /** Exactly the messages `report(chat_id, {msg_ids})` would reveal, oldest first. */
+  reportPreview(chat_id: string, msg_ids?: string[]): Promise<ChatMessage[]> {
+    return this.reports.preview(chat_id, msg_ids);
   }
   browse(tolerance: number, limit = 10): Promise<PartnerInfo[]> {
     return this.matching.browse(tolerance, limit);

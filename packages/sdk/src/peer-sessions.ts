@@ -40,7 +40,15 @@ export interface EncryptedText {
  * `text` is null for a body that is not a text message.
  */
 export type OpenedEnvelope =
-  { ok: true; text: string | null; ops: KeyStoreOp[] } | { ok: false; code: string; ops: KeyStoreOp[] };
+  | { ok: true; text: string | null; franking: OpenedFranking; ops: KeyStoreOp[] }
+  | { ok: false; code: string; ops: KeyStoreOp[] };
+
+/** What only the decrypted payload holds of a message's franking: kept so it can be reported. */
+export interface OpenedFranking {
+  /** The body exactly as committed (the JSON body text, not the displayed text). */
+  body: string;
+  kf: string;
+}
 
 export interface PeerSessionsDeps {
   store: KeyStore;
@@ -248,7 +256,8 @@ export class PeerSessions {
       ops.push({ key: peerKeyKey(env.from_user), value: opened.userKey });
     if (newDevice && pre.length === 0 && (await this.hasOtherSessionsWith(env.from_user, env.from_client)))
       this.deps.events.emit('devices-changed', { user_hash: env.from_user, added: 1, removed: 0 });
-    return { ok: true, text: decodeTextBody(opened.message.body), ops };
+    const { body, kf } = opened.message;
+    return { ok: true, text: decodeTextBody(body), franking: { body, kf }, ops };
   }
 
   /** Inside the queue: asks the server which identity key the user has now (spends one-time prekeys). */

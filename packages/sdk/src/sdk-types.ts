@@ -1,4 +1,4 @@
-import type { PartnerInfo, ServerFrameOf } from '@omechat/protocol';
+import type { PartnerInfo, ServerFrameOf, StrikeView } from '@omechat/protocol';
 
 export type { PartnerInfo };
 
@@ -14,6 +14,10 @@ export interface ChatSummary {
   last_text: string | null;
   ended_reason: ChatEndReason | null;
   origin: 'match' | 'invitation';
+  /** This user blocked the partner (open or ended chat): they are never matched again. */
+  blocked?: boolean;
+  /** This user reported the chat (once per chat); reporting also blocks. */
+  reported?: boolean;
 }
 
 /** One decrypted message as kept on this device. */
@@ -44,7 +48,6 @@ export interface ClientEvents {
   presence: { chat_id: string; online: boolean };
   /** Rapid skipping earned a cooldown: the queue answers NEXT_COOLDOWN until `until` (ms). */
   cooldown: { until: number };
-  'signed-out': { reason: 'revoked' | 'deleted' | 'local' };
   /**
    * A partner's identity key changed (they replaced their secret, or the server serves another
    * key): their old devices are dropped, and the safety number must be compared again.
@@ -52,6 +55,15 @@ export interface ClientEvents {
   'safety-number-changed': { user_hash: string };
   /** A partner's device list changed: `added` devices now get messages, `removed` ones no longer. */
   'devices-changed': { user_hash: string; added: number; removed: number };
+  'signed-out': { reason: 'revoked' | 'deleted' | 'local' | 'banned' };
+  /**
+   * The account was banned: every device is signed out (this one too; a `signed-out` event with
+   * reason `banned` follows). `sanction` is the ban with its statement of reasons and appeal id;
+   * null when the socket closed (4403) before the error frame arrived (ask the standing then).
+   */
+  banned: { sanction: StrikeView | null };
+  /** A warning or restriction was just imposed on this account (the statement of reasons inside). */
+  'moderation.notice': { strike: StrikeView };
   /** Problems that concern no single call: an undecryptable message, a failed background step. */
   error: { code: string; message: string };
 }

@@ -1,4 +1,10 @@
-import { ERROR_CATALOGUE, OmeChatError, type ErrorCode, type InputIssue } from '@omechat/protocol';
+import {
+  ERROR_CATALOGUE,
+  OmeChatError,
+  StrikeViewSchema,
+  type ErrorCode,
+  type InputIssue,
+} from '@omechat/protocol';
 
 /**
  * Turns an error body received from the server (HTTP `{error: {...}}` or a WebSocket `error` frame)
@@ -24,7 +30,11 @@ export function toOmeChatError(body: unknown, retryAfterHeader?: string | null):
         )
         .map((i) => ({ path: i.path, problem: i.problem }))
     : undefined;
+  // The strike of ACCOUNT_BANNED / ACCOUNT_RESTRICTED, with its statement of reasons; the server is
+  // untrusted, so a sanction that does not parse is left out rather than half-shown.
+  const sanction = b.sanction === undefined ? undefined : StrikeViewSchema.safeParse(b.sanction);
   return new OmeChatError(code, {
+    ...(sanction?.success ? { sanction: sanction.data } : {}),
     message: known ? message : `Unexpected server error ${String(b.code ?? '')}: ${message ?? ''}`.trim(),
     ...(issues ? { issues } : {}),
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),

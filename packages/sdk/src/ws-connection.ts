@@ -62,6 +62,8 @@ export type WsConnectionEvents = { [K in ServerFrameType]: ServerFrameOf<K> } & 
   state: WsConnectionState;
   /** The token was refused (revoked, account deleted or banned): the connection stopped for good. */
   unauthenticated: OmeChatError;
+  /** The account was banned (error ACCOUNT_BANNED, with its `sanction`, or close 4403): stopped for good. */
+  banned: OmeChatError;
   /** Another connection of this same client took over (ALREADY_AUTHENTICATED): this one stopped. */
   replaced: OmeChatError;
   /** A frame failed the protocol schemas and was dropped (`INVALID_SERVER_FRAME`); nothing else changed. */
@@ -81,6 +83,9 @@ const REF_PREFIX = 'sdk-';
 const AUTH_REF = `${REF_PREFIX}auth`;
 // Auth replies that no retry will change; anything else (RATE_LIMITED, SERVICE_BUSY...) is retried.
 const FATAL_AUTH_CODES = new Set(['UNAUTHENTICATED', 'ACCOUNT_BANNED', 'FORBIDDEN']);
+/** The close code of a socket the server closed because the account was banned. */
+const BANNED_CLOSE_CODE = 4403;
+type StopEvent = 'unauthenticated' | 'replaced' | 'banned';
 const noop = () => {};
 
 /**
@@ -242,6 +247,12 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
       this.emitFrame(f);
       return;
     }
+    if (f.type === 'error' && f.code === 'ACCOUNT_BANNED') {
+      // A ban closes every socket of the account: nothing will work again, whatever the ref.
+      this.emitFrame(f);
+      this.stop(toOmeChatError(f), 'banned');
+      return;
+    }
     if (ref !== undefined) {
       const req = this.pending.get(ref);
       if (req) {
@@ -297,7 +308,7 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
     if (f.type !== 'error') return;
     const err = toOmeChatError(f);
     if (FATAL_AUTH_CODES.has(err.code)) {
-      this.stop(err, 'unauthenticated');
+      this.stop(err, err.code === 'ACCOUNT_BANNED' ? 'banned' : 'unauthenticated');
       return;
     }
     const sock = this.socket;
@@ -323,6 +334,11 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
     if (!sock) return;
     const wasAuthed = this.authed;
     this.detach(sock);
+    if (code === BANNED_CLOSE_CODE) {
+      // Closed for a ban without the error frame reaching us: the statement is in the standing.
+      this.stop(toOmeChatError({ code: 'ACCOUNT_BANNED' }), 'banned', { code, reason });
+      return;
+    }
     if (wasAuthed && (reason === 'UNAUTHENTICATED' || reason === 'ALREADY_AUTHENTICATED')) {
       this.stop(
         toOmeChatError({ code: reason }),
@@ -377,20 +393,22 @@ export class WsConnection extends TypedEmitter<WsConnectionEvents> {
 
   private stop(
     err: OmeChatError,
-    event: 'unauthenticated' | 'replaced' | null,
+    event: StopEvent | null,
     closed: { code: number; reason: string } = { code: 1000, reason: event ? err.code : 'closed by client' },
   ): void {
     if (this.stopError) return;
     this.stopError = err;
     clearTimeout(this.reconnectTimer);
     const wasOpen = this.currentState === 'open';
-    const sock = this.socket;
-    if (sock) this.detach(sock);
+    // Every waiting request fails with the reason of the stop (a ban, a revoked token), also the
+    // ones already sent on the socket, before detaching would call them merely "lost".
     for (const req of this.pending.values()) {
       clearTimeout(req.timer);
       req.reject(err);
     }
     this.pending.clear();
+    const sock = this.socket;
+    if (sock) this.detach(sock);
     for (const w of this.connectWaiters.splice(0)) w.reject(err);
     if (wasOpen) this.emit('close', { ...closed, willReconnect: false });
     this.setState('closed');

@@ -342,6 +342,71 @@ describe('WsConnection: stopping for good', () => {
     expect(peer.connections).toHaveLength(1);
   });
 
+  it('stops on ACCOUNT_BANNED and hands over the sanction parsed; pending requests fail with it', async () => {
+    const c = connection();
+    await c.connect();
+    const banned = next(c, 'banned');
+    const pending = c.request({ type: 'chats.list' }, { timeoutMs: 60_000 }).catch((e: unknown) => e);
+    const sanction = {
+      strike_id: 'a'.repeat(32),
+      kind: 'ban',
+      reason: 'age_lie',
+      status: 'active',
+      created_at: 1,
+      ends_at: null,
+      appeal_id: 'b'.repeat(32),
+      appeal_until: 2,
+      appeal: null,
+      statement: {
+        decision: 'ban',
+        restrictions: 'You cannot sign in.',
+        starts_at: 1,
+        ends_at: null,
+        duration: 'permanent',
+        facts: 'The facts.',
+        triggered_by_report: true,
+        automated_detection: false,
+        automated_decision: false,
+        rule: 'age_lie',
+        rule_explanation: 'Your real age.',
+        redress: 'Appeal.',
+      },
+    };
+    peer.broadcastRaw(
+      JSON.stringify({ type: 'error', code: 'ACCOUNT_BANNED', message: 'x', status: 403, sanction }),
+    );
+    const err = await banned;
+    expect(err.code).toBe('ACCOUNT_BANNED');
+    expect(err.sanction).toEqual(sanction);
+    expect(await pending).toBe(err);
+    expect(c.state).toBe('closed');
+    await sleep(200);
+    expect(peer.connections).toHaveLength(1);
+  });
+
+  it('a sanction that does not parse is left out; close 4403 alone also means banned', async () => {
+    const c = connection();
+    await c.connect();
+    const banned = next(c, 'banned');
+    peer.broadcastRaw(
+      JSON.stringify({
+        type: 'error',
+        code: 'ACCOUNT_BANNED',
+        message: 'x',
+        status: 403,
+        sanction: { kind: 'ban' },
+      }),
+    );
+    expect((await banned).sanction).toBeUndefined();
+
+    const d = connection();
+    await d.connect();
+    const closedBanned = next(d, 'banned');
+    for (const conn of peer.connections) conn.socket.close(4403, 'ACCOUNT_BANNED');
+    expect((await closedBanned).code).toBe('ACCOUNT_BANNED');
+    expect(d.state).toBe('closed');
+  });
+
   it('close() closes the socket, fails pending requests and never reconnects', async () => {
     const c = connection();
     await c.connect();

@@ -187,6 +187,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     standing,
     probation,
     behaviour,
+    endedChats: windows,
     board: redis && new RedisMatchBoard(redis, config.REDIS_KEY_PREFIX, () => clock.now()),
     queue:
       redis &&

@@ -3,6 +3,9 @@ import type { OmeChatClient } from './sdk.js';
 import { WelcomeScreen } from './components/welcome-screen.js';
 import { SignedInApp } from './components/signed-in-app.js';
 import { SecretReveal } from './components/secret-reveal.js';
+import { BannedScreen, type BannedState } from './components/safety/banned-screen.js';
+import { ModerationPage } from './components/moderation/moderation-page.js';
+import { useIsModerationRoute } from './use-hash-route.js';
 
 export interface Boot {
   client: OmeChatClient | null;
@@ -13,6 +16,7 @@ const SIGNED_OUT_NOTICE = {
   revoked: 'This device was signed out from another device.',
   deleted: 'Your account was deleted.',
   local: '',
+  banned: '',
 } as const;
 
 export function App({ boot }: { boot: Promise<Boot> }) {
@@ -35,6 +39,20 @@ function Root({ boot }: { boot: Promise<Boot> }) {
     setClient(c);
   };
 
+  const [banned, setBanned] = useState<BannedState | null>(null);
+  const moderation = useIsModerationRoute();
+
+  // The moderators' page is not part of a user's session: it has its own credential.
+  if (moderation) return <ModerationPage />;
+  if (banned)
+    return (
+      <BannedScreen
+        sanction={banned.sanction}
+        username={banned.username}
+        {...(banned.secret ? { secret: banned.secret } : {})}
+        onDone={() => setBanned(null)}
+      />
+    );
   if (rotated)
     return (
       <main className="welcome">
@@ -50,6 +68,7 @@ function Root({ boot }: { boot: Promise<Boot> }) {
     return (
       <WelcomeScreen
         notice={notice || undefined}
+        onBanned={setBanned}
         onSignedIn={(c) => {
           // A legacy account's sign-in replaced its old secret: show the new one first.
           const secret = c.takeRotatedSecret();
@@ -65,6 +84,13 @@ function Root({ boot }: { boot: Promise<Boot> }) {
       onSecretRotated={(c, secret) => {
         setClient(null);
         setRotated({ client: c, secret });
+      }}
+      onBanned={(sanction) => {
+        // The SDK wipes this device (every client of the account was revoked); nothing stays signed in.
+        client.close();
+        history.replaceState(null, '', location.pathname);
+        setBanned({ sanction, username: client.username });
+        setClient(null);
       }}
       onSignedOut={(reason) => {
         client.close();

@@ -30,6 +30,9 @@ export function endedText(reason: string | null, partner: string): string {
       return 'This chat ended because the age rules no longer allow it.';
     case 'next':
       return `${partner} moved on to the next stranger.`;
+    case 'closed':
+      // Ended by the service (moderation); the reason is not shared with the partner.
+      return 'This chat was closed by OmeChat.';
     case 'left':
     default:
       return `${partner} left the chat.`;
@@ -59,4 +62,15 @@ export function deviceLabel(ua = navigator.userAgent): string {
             ? 'Linux'
             : 'unknown OS';
   return `${browser} on ${os}`;
+}
+
+const dayOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** "Mar 3, 2027", or "no end date" for null (permanent, or until a moderator has reviewed). */
+export function endDate(ts: number | null): string {
+  return ts === null ? 'no end date' : fullFmt.format(ts);
+}
+
+export function dayText(ts: number): string {
+  return dayOnly.format(ts);
 }

@@ -4,6 +4,7 @@ import { App } from './app.js';
 import { IndexedDbKeyStore, OmeChatClient } from './sdk.js';
 import { applyTheme, storedTheme } from './prefs.js';
 import './styles.css';
+import './moderation.css';
 
 // Before the first render, so a stored theme does not flash.
 applyTheme(storedTheme());

@@ -1,6 +1,28 @@
 // The only module that imports the SDK: if its API shifts, adapt here.
-export { OmeChatClient, IndexedDbKeyStore, MAX_TEXT_LENGTH } from '@omechat/sdk';
+import type { StrikeView } from '@omechat/sdk';
+export {
+  OmeChatClient,
+  IndexedDbKeyStore,
+  MAX_TEXT_LENGTH,
+  ModeratorApi,
+  MODERATOR_TOKEN_PATTERN,
+  REPORT_REASONS,
+  REPORT_REASON_CODES,
+  MAX_APPEAL_TEXT_CHARS,
+  MAX_REPORT_NOTE_CHARS,
+  DEFAULT_REPORTED_MESSAGES,
+} from '@omechat/sdk';
 export type {
+  AccountSummary,
+  AdminAppeal,
+  Note,
+  ReportAction,
+  ReportDetail,
+  ReportReason,
+  ReportSummary,
+  SanctionDuration,
+  Standing,
+  StrikeView,
   ChatMessage,
   ChatSummary,
   ClientEvents,
@@ -28,6 +50,9 @@ export function errorText(err: unknown): string {
       typeof message === 'string'
     )
       return message;
+    if (code === 'ACCOUNT_RESTRICTED')
+      return 'Your account is restricted: you cannot meet new people for now. See the notice at the top.';
+    if (code === 'REPORT_DUPLICATE') return 'You have already reported this chat.';
     if (typeof message === 'string' && message) return message;
   }
   return 'Something went wrong. Please try again.';
@@ -37,4 +62,10 @@ export function errorText(err: unknown): string {
 export function errorCode(err: unknown): string | undefined {
   const code = err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** The strike an ACCOUNT_BANNED / ACCOUNT_RESTRICTED error carries, if any. */
+export function errorSanction(err: unknown): StrikeView | undefined {
+  const s = err && typeof err === 'object' ? (err as { sanction?: unknown }).sanction : undefined;
+  return s && typeof s === 'object' ? (s as StrikeView) : undefined;
 }

@@ -31,3 +31,14 @@ export function useHashRoute(): [Route, (r: Route, replace?: boolean) => void] {
   }, []);
   return [route, go];
 }
+
+/** Whether the URL asks for the moderators' page (`#/moderation`), which has its own sign-in. */
+export function useIsModerationRoute(): boolean {
+  const [on, setOn] = useState(() => location.hash.startsWith('#/moderation'));
+  useEffect(() => {
+    const onChange = () => setOn(location.hash.startsWith('#/moderation'));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return on;
+}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef, type Dispatch } from 'react';
-import type { OmeChatClient, ChatMessage } from './sdk.js';
+import type { OmeChatClient, ChatMessage, StrikeView } from './sdk.js';
 import { errorText } from './sdk.js';
 import { endedText } from './format.js';
 import {
@@ -14,7 +14,11 @@ export interface SessionCallbacks {
   /** A short text for the live region and a toast. */
   notify(text: string, tone?: 'info' | 'error'): void;
   onChatStarted(chat_id: string): void;
-  onSignedOut(reason: 'revoked' | 'deleted' | 'local'): void;
+  onSignedOut(reason: 'revoked' | 'deleted' | 'local' | 'banned'): void;
+  /** The account was banned (its sockets closed); signed-out follows. */
+  onBanned(sanction: StrikeView | null): void;
+  /** A warning or restriction was just imposed (moderation.notice). */
+  onStrike(strike: StrikeView): void;
 }
 
 export interface Session {
@@ -113,6 +117,8 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
           `You skipped many people in a short time. Take a break: you can look for someone new in ${Math.max(1, Math.ceil((until - Date.now()) / 60_000))} min.`,
         ),
       ),
+      client.on('banned', ({ sanction }) => cbRef.current.onBanned(sanction)),
+      client.on('moderation.notice', ({ strike }) => cbRef.current.onStrike(strike)),
       client.on('signed-out', ({ reason }) => cbRef.current.onSignedOut(reason)),
       client.on('safety-number-changed', ({ user_hash }) =>
         notice(

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import {
   AccountParamsSchema,
   AccountSummarySchema,
@@ -6,15 +7,16 @@ import {
   AddModeratorResponseSchema,
   AdminAppealSchema,
   AppealIdParamsSchema,
+  AppealListSchema,
   AppealsQuerySchema,
-  AuditEntrySchema,
+  AuditListSchema,
   AuditQuerySchema,
   BanRequestSchema,
   BanResponseSchema,
   BulkDismissRequestSchema,
   BulkDismissResponseSchema,
   DecideAppealRequestSchema,
-  ModeratorInfoSchema,
+  ModeratorListSchema,
   ModeratorParamsSchema,
   NoteRequestSchema,
   NoteSchema,
@@ -22,8 +24,8 @@ import {
   parseInput,
   ReportDetailSchema,
   ReportIdParamsSchema,
+  ReportListSchema,
   ReportsQuerySchema,
-  ReportSummarySchema,
   ResolveReportRequestSchema,
   ResolveReportResponseSchema,
   UnbanRequestSchema,
@@ -35,7 +37,6 @@ import {
 } from '@omechat/protocol';
 import type { Actor } from '../core/moderation/audit-log.js';
 import type { Services } from '../services.js';
-import { z } from 'zod';
 import { routeDoc } from './route-doc.js';
 
 const MODERATOR_BEARER = /^Bearer (m[0-9a-f]{32}\.[A-Za-z0-9]{64})$/;
@@ -59,7 +60,7 @@ export function adminRoutes(services: Services): FastifyPluginAsync {
           tags: ['admin'],
           auth: 'moderator',
           querystring: ReportsQuerySchema,
-          ok: { 200: z.object({ reports: z.array(ReportSummarySchema) }) },
+          ok: { 200: ReportListSchema },
         }),
       },
       async (req) => {
@@ -268,7 +269,7 @@ export function adminRoutes(services: Services): FastifyPluginAsync {
           tags: ['admin'],
           auth: 'moderator',
           querystring: AppealsQuerySchema,
-          ok: { 200: z.object({ appeals: z.array(AdminAppealSchema) }) },
+          ok: { 200: AppealListSchema },
         }),
       },
       async (req) => {
@@ -340,7 +341,7 @@ export function adminRoutes(services: Services): FastifyPluginAsync {
           summary: 'List moderators',
           tags: ['admin'],
           auth: 'moderator',
-          ok: { 200: z.object({ moderators: z.array(ModeratorInfoSchema) }) },
+          ok: { 200: ModeratorListSchema },
         }),
       },
       async (req) => {
@@ -393,7 +394,7 @@ export function adminRoutes(services: Services): FastifyPluginAsync {
           tags: ['admin'],
           auth: 'moderator',
           querystring: AuditQuerySchema,
-          ok: { 200: z.object({ entries: z.array(AuditEntrySchema) }) },
+          ok: { 200: AuditListSchema },
         }),
       },
       async (req) => {

@@ -1,14 +1,19 @@
 import type { ChatEntry } from '../session-state.js';
+import type { OmeChatClient } from '../sdk.js';
+import { ChatSafetyActions } from './safety/chat-safety-actions.js';
 import { fullTime, relativeDay } from '../format.js';
 import { Avatar } from './avatar.js';
 
 export interface ChatListProps {
+  client: OmeChatClient;
   chats: ChatEntry[];
   selected: string | null;
   onOpen(chat_id: string): void;
+  notify(text: string, tone?: 'info' | 'error'): void;
+  blockOpen(chat_id: string): Promise<void>;
 }
 
-export function ChatList({ chats, selected, onOpen }: ChatListProps) {
+export function ChatList({ client, chats, selected, onOpen, notify, blockOpen }: ChatListProps) {
   if (chats.length === 0)
     return (
       <p className="muted empty" data-testid="chat-list-empty">
@@ -18,7 +23,7 @@ export function ChatList({ chats, selected, onOpen }: ChatListProps) {
   return (
     <ul className="chat-list" data-testid="chat-list">
       {chats.map((c) => (
-        <li key={c.chat_id}>
+        <li key={c.chat_id} className="chat-list-row">
           <a
             href={`#/chats/${encodeURIComponent(c.chat_id)}`}
             className={c.active ? 'chat-item' : 'chat-item chat-item-ended'}
@@ -45,7 +50,15 @@ export function ChatList({ chats, selected, onOpen }: ChatListProps) {
               </span>
               <span className="chat-item-bottom">
                 <span className="chat-item-text">
-                  {c.partner_typing ? <em>typing…</em> : c.active ? (c.last_text ?? 'Say hi!') : 'Chat ended'}
+                  {c.partner_typing ? (
+                    <em>typing…</em>
+                  ) : c.active ? (
+                    (c.last_text ?? 'Say hi!')
+                  ) : c.ended_reason === 'closed' ? (
+                    'Chat closed'
+                  ) : (
+                    'Chat ended'
+                  )}
                 </span>
                 {c.unread > 0 ? (
                   <span className="badge" data-testid="chat-unread">
@@ -56,6 +69,13 @@ export function ChatList({ chats, selected, onOpen }: ChatListProps) {
               </span>
             </span>
           </a>
+          <ChatSafetyActions
+            client={client}
+            chat={c}
+            notify={notify}
+            blockOpen={() => blockOpen(c.chat_id)}
+            compact
+          />
         </li>
       ))}
     </ul>

@@ -10,6 +10,7 @@ import { Composer } from './composer.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { SafetyNumberDialog } from './safety-number-dialog.js';
 import { Icon } from './icons.js';
+import { ChatSafetyActions } from './safety/chat-safety-actions.js';
 
 export interface ChatViewProps {
   client: OmeChatClient;
@@ -21,7 +22,7 @@ export interface ChatViewProps {
   onSearching(): void;
 }
 
-type Dialog = null | 'next' | 'leave' | 'block' | 'safety';
+type Dialog = null | 'next' | 'leave' | 'safety';
 
 export function ChatView({ client, session, chat, tolerance, notify, onBack, onSearching }: ChatViewProps) {
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -51,7 +52,7 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
     if (el && stick.current) el.scrollTop = el.scrollHeight;
   }, [messages.length, chat.partner_typing, chat.active]);
 
-  const end = async (how: 'next' | 'leave' | 'block') => {
+  const end = async (how: 'next' | 'leave') => {
     try {
       const r = await session.endChat(chat.chat_id, how, tolerance);
       setDialog(null);
@@ -119,18 +120,16 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
               <Icon name="exit" size={18} />
               <span className="btn-label">Leave</span>
             </button>
-            <button
-              type="button"
-              className="btn btn-ghost btn-small btn-danger-text"
-              onClick={() => setDialog('block')}
-              data-testid="chat-block"
-              aria-label={`Block ${name}`}
-            >
-              <Icon name="block" size={18} />
-              <span className="btn-label">Block</span>
-            </button>
           </div>
         ) : null}
+        <ChatSafetyActions
+          client={client}
+          chat={chat}
+          notify={notify}
+          blockOpen={async () => {
+            await session.endChat(chat.chat_id, 'block', tolerance);
+          }}
+        />
       </header>
 
       <ol
@@ -198,11 +197,13 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
             data-reason={chat.ended_reason ?? ''}
           >
             <span>
-              {chat.ended_by_me
-                ? chat.ended_reason === 'blocked'
-                  ? `You blocked ${name}. You will not be matched again.`
-                  : 'You left this chat.'
-                : endedText(chat.ended_reason, name)}
+              {chat.reported
+                ? `You reported ${name}. They are blocked; moderators will review the messages.`
+                : chat.ended_by_me
+                  ? chat.ended_reason === 'blocked'
+                    ? `You blocked ${name}. You will not be matched again.`
+                    : 'You left this chat.'
+                  : endedText(chat.ended_reason, name)}
             </span>
             <button type="button" className="btn btn-primary btn-small" onClick={onSearching}>
               Meet someone new
@@ -233,16 +234,6 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
           onConfirm={() => end('leave')}
           onClose={() => setDialog(null)}
           testid="confirm-leave"
-        />
-      ) : dialog === 'block' ? (
-        <ConfirmDialog
-          title={`Block ${name}?`}
-          description="The chat ends now and you will never be matched with each other again."
-          confirmLabel="Block"
-          danger
-          onConfirm={() => end('block')}
-          onClose={() => setDialog(null)}
-          testid="confirm-block"
         />
       ) : dialog === 'safety' ? (
         <SafetyNumberDialog

@@ -22,7 +22,16 @@ export function ChatsScreen({ client, session, chatId, tolerance, notify, go }: 
     <div className={chatId ? 'chats chats-has-open' : 'chats'}>
       <aside className="chats-list" aria-label="Chats">
         <h1 className="pane-title">Chats</h1>
-        <ChatList chats={chats} selected={chatId} onOpen={(id) => go({ view: 'chats', chat_id: id })} />
+        <ChatList
+          client={client}
+          chats={chats}
+          selected={chatId}
+          notify={notify}
+          onOpen={(id) => go({ view: 'chats', chat_id: id })}
+          blockOpen={async (id) => {
+            await session.endChat(id, 'block', tolerance);
+          }}
+        />
       </aside>
       <section className="chats-pane" aria-label="Conversation">
         {chat ? (

@@ -1,9 +1,16 @@
 import { useState } from 'react';
-import { IndexedDbKeyStore, OmeChatClient, errorCode, errorText } from '../sdk.js';
+import { IndexedDbKeyStore, OmeChatClient, errorCode, errorSanction, errorText } from '../sdk.js';
+import type { BannedState } from './safety/banned-screen.js';
 import { deviceLabel } from '../format.js';
 import { parseRecoveryFile } from '../recovery-file.js';
 
-export function SignInForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void }) {
+export function SignInForm({
+  onSignedIn,
+  onBanned,
+}: {
+  onSignedIn(c: OmeChatClient): void;
+  onBanned(b: BannedState): void;
+}) {
   const [username, setUsername] = useState('');
   const [secret, setSecret] = useState('');
   const [show, setShow] = useState(false);
@@ -34,6 +41,12 @@ export function SignInForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
           });
           onSignedIn(client);
         } catch (err) {
+          if (errorCode(err) === 'ACCOUNT_BANNED')
+            return onBanned({
+              sanction: errorSanction(err) ?? null,
+              username: username.trim(),
+              secret: secret.trim(),
+            });
           if (errorCode(err) === 'SECRET_INVALID') setAskLegacy(true);
           setError(errorText(err));
           setBusy(false);

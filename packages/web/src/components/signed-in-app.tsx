@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { OmeChatClient } from '../sdk.js';
+import type { OmeChatClient, StrikeView } from '../sdk.js';
 import { errorText } from '../sdk.js';
 import { useSession } from '../use-session.js';
 import { useHashRoute } from '../use-hash-route.js';
@@ -11,17 +11,20 @@ import { ChatsScreen } from './chats-screen.js';
 import { SettingsScreen } from './settings-screen.js';
 import { InvitePrompt } from './invite-prompt.js';
 import { Toasts, type Toast } from './toasts.js';
+import { useStanding } from '../use-standing.js';
+import { RestrictionNotice } from './safety/restriction-notice.js';
 
 const connected = new WeakSet<OmeChatClient>();
 
 export interface SignedInAppProps {
   client: OmeChatClient;
-  onSignedOut(reason: 'revoked' | 'deleted' | 'local'): void;
+  onSignedOut(reason: 'revoked' | 'deleted' | 'local' | 'banned'): void;
+  onBanned(sanction: StrikeView | null): void;
   /** The secret was replaced in settings: `c` is the re-keyed client, `secret` is shown once. */
   onSecretRotated(c: OmeChatClient, secret: string): void;
 }
 
-export function SignedInApp({ client, onSignedOut, onSecretRotated }: SignedInAppProps) {
+export function SignedInApp({ client, onSignedOut, onBanned, onSecretRotated }: SignedInAppProps) {
   const [route, go] = useHashRoute();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [tolerance, setToleranceState] = useState(() =>
@@ -35,11 +38,16 @@ export function SignedInApp({ client, onSignedOut, onSecretRotated }: SignedInAp
     setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), tone === 'error' ? 8000 : 5000);
   }, []);
 
+  const strikeRef = useRef<(s: StrikeView) => void>(() => {});
   const session = useSession(client, {
     notify,
     onChatStarted: (chat_id) => go({ view: 'chats', chat_id }),
     onSignedOut,
+    onBanned,
+    onStrike: (s) => strikeRef.current(s),
   });
+  const standing = useStanding(client, session.state.connection);
+  strikeRef.current = standing.onStrike;
 
   useEffect(() => {
     if (connected.has(client)) return;
@@ -71,6 +79,14 @@ export function SignedInApp({ client, onSignedOut, onSecretRotated }: SignedInAp
         username={client.username}
       />
       <main id="main" className="app-main" tabIndex={-1}>
+        {standing.strike ? (
+          <RestrictionNotice
+            key={standing.strike.strike_id}
+            strike={standing.strike}
+            username={client.username}
+            {...(standing.strike.kind === 'warning' ? { onDismiss: standing.dismiss } : {})}
+          />
+        ) : null}
         {route.view === 'home' ? (
           <HomeScreen
             client={client}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { OmeChatClient } from '../sdk.js';
+import type { BannedState } from './safety/banned-screen.js';
 import { SignUpForm } from './sign-up-form.js';
 import { SignInForm } from './sign-in-form.js';
 import { ThemeToggle } from './theme-toggle.js';
@@ -21,9 +22,11 @@ const POINTS: { icon: IconName; title: string; text: string }[] = [
 
 export function WelcomeScreen({
   onSignedIn,
+  onBanned,
   notice,
 }: {
   onSignedIn(c: OmeChatClient): void;
+  onBanned(b: BannedState): void;
   notice?: string;
 }) {
   const [mode, setMode] = useState<'signup' | 'signin'>('signup');
@@ -83,7 +86,7 @@ export function WelcomeScreen({
           {mode === 'signup' ? (
             <SignUpForm onSignedIn={onSignedIn} />
           ) : (
-            <SignInForm onSignedIn={onSignedIn} />
+            <SignInForm onSignedIn={onSignedIn} onBanned={onBanned} />
           )}
         </section>
       </main>

@@ -10,6 +10,25 @@ export type { ChatMessage, ChatSummary, ClientEvents, PartnerInfo };
 export interface KeyStore {}
 
 export const MAX_TEXT_LENGTH = 4000;
+// Moderation vocabulary: the real catalogue (plain data), from where the SDK itself takes it; the
+// mock stands in for '@omechat/sdk', so it cannot import that.
+// eslint-disable-next-line no-restricted-imports
+export {
+  REPORT_REASONS,
+  REPORT_REASON_CODES,
+  MAX_APPEAL_TEXT_CHARS,
+  MAX_REPORT_NOTE_CHARS,
+} from '@omechat/protocol';
+export const DEFAULT_REPORTED_MESSAGES = 20;
+export const MODERATOR_TOKEN_PATTERN = /^m[0-9a-f]{32}\.[A-Za-z0-9]{64}$/;
+
+/** The moderation page needs a server: in mock mode every call says so. */
+export class ModeratorApi {
+  constructor(_baseUrl: string, _token: string) {}
+  async moderators(): Promise<never> {
+    throw new MockError('SERVICE_BUSY', 'The moderation page needs a real server.');
+  }
+}
 
 export class IndexedDbKeyStore implements KeyStore {
   constructor(readonly dbName = 'omechat') {}
@@ -225,6 +244,23 @@ export class OmeChatClient {
   async leave(chat_id: string) {
     const c = this.chats.get(chat_id);
     if (c) Object.assign(c, { active: false, ended_reason: 'left' });
+  }
+  async standing() {
+    return { banned: null, restricted: null, strikes: [] };
+  }
+  static async standingOf(_o: unknown) {
+    return { banned: null, restricted: null, strikes: [] };
+  }
+  static async appeal(_o: unknown): Promise<never> {
+    throw new MockError('NOT_FOUND', 'No such decision.');
+  }
+  async reportPreview(chat_id: string) {
+    return (this.msgs.get(chat_id) ?? []).filter((m) => !m.from_me).slice(-DEFAULT_REPORTED_MESSAGES);
+  }
+  async report(chat_id: string, _opts: unknown) {
+    const c = this.chats.get(chat_id);
+    if (c) Object.assign(c, { active: false, ended_reason: 'blocked', reported: true, blocked: true });
+    return { report_id: hex(32), created_at: Date.now(), messages: 1, blocked: true as const };
   }
   async block(chat_id: string) {
     const c = this.chats.get(chat_id);

@@ -36,6 +36,8 @@ export interface MatchServiceDeps {
   probation?: Pick<Probation, 'isOnProbation' | 'assertTrusted' | 'policy'>;
   /** MLBS behaviour layer: skip, invitation and browse limits, and the rapid-skip cooldown. */
   behaviour?: BehaviourLimits;
+  /** Ended chats a member may still report (and so block) for a while: moderation's report windows. */
+  endedChats?: { find(chat_id: string, member: string): Promise<{ partner: string } | null> };
   invitationTtlMs?: number;
   browsesPerMinute?: number;
   random?: () => number;
@@ -139,7 +141,18 @@ export class MatchService {
     return { type: 'ok', ref };
   }
 
+  /**
+   * Blocks the partner of a chat. An ended chat can be blocked too, within its report window (a
+   * person harassed and left behind must still be able to block): only the pair is blocked then.
+   */
   async block(principal: Principal, chat_id: string, ref?: string): Promise<ServerFrame> {
+    const open = await this.deps.chats.get(chat_id);
+    if (!open || (open.user_a !== principal.user_hash && open.user_b !== principal.user_hash)) {
+      const ended = await this.deps.endedChats?.find(chat_id, principal.user_hash);
+      if (!ended) throw new OmeChatError('NOT_IN_CHAT');
+      await this.blockPair(principal.user_hash, ended.partner);
+      return { type: 'ok', ref };
+    }
     const { partner } = await this.deps.chats.requireMember(chat_id, principal.user_hash);
     await this.blockPair(principal.user_hash, partner);
     await this.deps.chats.end(chat_id, 'blocked');
