@@ -30,6 +30,10 @@ const msgKey = (chat_id: string, msg_id: string) => `msg:${chat_id}:${msg_id}`;
  */
 export class LocalChats {
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Counts chat starts/ends and chat-list requests, so a list never undoes a newer change. */
+  private changeSeq = 0;
+  /** When (in `changeSeq`) each chat last started or ended on this device. */
+  private readonly changedAt = new Map<string, number>();
 
   constructor(private readonly deps: LocalChatsDeps) {}
 
@@ -122,6 +126,7 @@ export class LocalChats {
 
   /** A chat began (a match or an accepted invitation), or this device learnt of it. */
   start(info: ChatInfo): Promise<ChatSummary> {
+    this.changedAt.set(info.chat_id, ++this.changeSeq);
     return this.deps.queue.run(async () => {
       const summary = await this.save(info);
       this.deps.events.emit('chat.started', summary);
@@ -130,6 +135,7 @@ export class LocalChats {
   }
 
   end(chat_id: string, reason: ChatEndReason): Promise<void> {
+    this.changedAt.set(chat_id, ++this.changeSeq);
     return this.deps.queue.run(() => this.markEnded(chat_id, reason));
   }
 
@@ -170,14 +176,21 @@ export class LocalChats {
     });
   }
 
-  /** Saves the server's active chats; marks chats this device thinks active but the server does not know as ended. */
+  /**
+   * Saves the server's active chats; marks chats this device thinks active but the server does not
+   * know as ended. The list is as old as the request: a chat that started or ended here after the
+   * request was sent (its `match.found`/`chat.ended` overtook the reply) keeps its newer state.
+   */
   async sync(): Promise<void> {
+    const asked = ++this.changeSeq;
     const reply = await this.deps.connection.request({ type: 'chats.list' }, 'chats');
     await this.deps.queue.run(async () => {
+      const newer = (chat_id: string) => (this.changedAt.get(chat_id) ?? 0) > asked;
       const active = new Set(reply.chats.map((c) => c.chat_id));
-      for (const info of reply.chats) await this.save(info);
+      for (const info of reply.chats) if (!newer(info.chat_id)) await this.save(info);
       for (const c of await this.list()) {
-        if (c.active && !active.has(c.chat_id)) await this.markEnded(c.chat_id, c.ended_reason ?? 'left');
+        if (c.active && !active.has(c.chat_id) && !newer(c.chat_id))
+          await this.markEnded(c.chat_id, c.ended_reason ?? 'left');
       }
     });
   }

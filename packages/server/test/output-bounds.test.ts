@@ -165,6 +165,8 @@ describe('output', () => {
       METRICS_ENABLED: 'true',
       SEND_BUFFER_BYTES: '16384',
       SLOW_CONSUMER_GRACE_MS: '300',
+      // The reader does not read: each live copy is parked after this instead of a second.
+      LIVE_ACK_DEADLINE_MS: '50',
       MESSAGES_PER_SECOND: '100000',
       MESSAGE_BURST: '100000',
       FRAMES_PER_SECOND: '100000',
@@ -191,6 +193,9 @@ describe('output', () => {
         );
         if (Number(m![1]) >= 1) break;
       }
+      // Read the close at once (a reader that never reads is cut off after a grace period).
+      resumeReading(cb);
+      expect(await cb.closed(10_000)).toBe(4503);
       for (let i = 0; i < 40; i++) await send();
       await sleep(500);
       const text = await (await fetch(`${s.url}/metrics`)).text();

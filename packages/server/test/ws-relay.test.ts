@@ -91,15 +91,19 @@ describe('envelope relay', () => {
   it('delivers between chat partners with the sender taken from the connection', async () => {
     const { a, b, ca, cb, chat_id } = await matchedMinors('relay1');
     const msg_id = randomMsgId();
-    const ack = (await ca.request({
+    const acked = ca.request({
       type: 'message.send',
       chat_id,
       msg_id,
       cf: b64('c'.repeat(32)),
       envelopes: [{ to_client: b.client_hash, ciphertext: b64('ciphertext-1') }],
-    })) as ServerFrameOf<'message.ack'>;
-    expect(ack).toMatchObject({ type: 'message.ack', msg_id, delivered: 1, stored: 0, missing_clients: [] });
+    }) as Promise<ServerFrameOf<'message.ack'>>;
     const env = await cb.waitType('envelope');
+    // The sender hears of it only once the recipient device has it (nothing only in memory).
+    expect(ca.ofType('message.ack')).toEqual([]);
+    cb.sendRaw(JSON.stringify({ type: 'envelope.ack', ids: [env.id] }));
+    const ack = await acked;
+    expect(ack).toMatchObject({ type: 'message.ack', msg_id, delivered: 1, stored: 0, missing_clients: [] });
     expect(env).toMatchObject({
       chat_id,
       msg_id,
@@ -109,7 +113,6 @@ describe('envelope relay', () => {
     });
     expect(env.rf).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(env.ts).toBe(ack.ts);
-    await cb.request({ type: 'envelope.ack', ids: [env.id] });
 
     // A forged sender field is not accepted as part of the frame.
     const forged = await ca.request({
@@ -283,6 +286,7 @@ describe('envelope relay', () => {
     const s2 = await startTestServer({ MESSAGE_BURST: '3', MESSAGES_PER_SECOND: '2' });
     try {
       const { b, ca, cb, chat_id } = await matchedPair(s2, ['rl_a', 'rl_b'], [60, 60], 0);
+      cb.autoAck();
       const send = () =>
         ca.request({
           type: 'message.send',
