@@ -54,14 +54,14 @@ describe('LocalChats.sync', () => {
     release([info(hex('1')), info(hex('2'))]);
     await syncing;
     expect((await chats.chat(hex('1')))?.active).toBe(true);
-    expect((await chats.chat(hex('2')))).toMatchObject({ active: false, ended_reason: 'next' });
+    expect(await chats.chat(hex('2'))).toMatchObject({ active: false, ended_reason: 'next' });
     expect((await chats.chat(hex('3')))?.active).toBe(true);
 
     // A list asked for after those changes does end a chat the server no longer has.
     const again = chats.sync();
     release([info(hex('3'))]);
     await again;
-    expect((await chats.chat(hex('1')))).toMatchObject({ active: false, ended_reason: 'left' });
+    expect(await chats.chat(hex('1'))).toMatchObject({ active: false, ended_reason: 'left' });
     expect((await chats.chat(hex('3')))?.active).toBe(true);
   });
 });

@@ -193,9 +193,6 @@ describe('output', () => {
         );
         if (Number(m![1]) >= 1) break;
       }
-      // Read the close at once (a reader that never reads is cut off after a grace period).
-      resumeReading(cb);
-      expect(await cb.closed(10_000)).toBe(4503);
       for (let i = 0; i < 40; i++) await send();
       await sleep(500);
       const text = await (await fetch(`${s.url}/metrics`)).text();
@@ -226,7 +223,7 @@ describe('oversized frames', () => {
       code: 'FRAME_TOO_LARGE',
     });
     expect(await c.waitFor((f) => f.type === 'error' && f.ref === 'middle')).toMatchObject({
-      code: 'INVALID_FRAME',
+      code: 'INVALID_INPUT',
     });
     const before = server.logs.length;
     c.sendRaw(JSON.stringify({ ref: 'huge', type: 'chats.list', pad: 'A'.repeat(9000) }));

@@ -65,15 +65,17 @@ describe('WebSocket gateway: authentication and malformed frames', () => {
       ['[]', 'INVALID_FRAME'],
       ['{"type": 5}', 'INVALID_FRAME'],
       ['{"type": "nope", "ref": "x1"}', 'INVALID_FRAME'],
-      ['{"type": "message.send", "ref": "x2"}', 'INVALID_FRAME'],
-      ['{"type": "typing", "ref": "x3", "chat_id": "zz", "typing": true}', 'INVALID_FRAME'],
+      // A known type that does not match its schema (docs/errors.md): INVALID_INPUT.
+      ['{"type": "message.send", "ref": "x2"}', 'INVALID_INPUT'],
+      ['{"type": "typing", "ref": "x3", "chat_id": "zz", "typing": true}', 'INVALID_INPUT'],
       [JSON.stringify({ type: 'chats.list', ref: 'x4', pad: 'x'.repeat(10_000) }), 'FRAME_TOO_LARGE'],
       [
         JSON.stringify({ type: 'auth', ref: 'x5', client_hash: u.client_hash, access_token: u.access_token }),
         'ALREADY_AUTHENTICATED',
       ],
-      [JSON.stringify({ type: 'match.join', ref: 'x6', tolerance: 6 }), 'INVALID_FRAME'],
-      [JSON.stringify({ type: 'match.join', ref: 'x7', tolerance: '2' }), 'INVALID_FRAME'],
+      [JSON.stringify({ type: 'match.join', ref: 'x6', tolerance: 6 }), 'TOLERANCE_INVALID'],
+      [JSON.stringify({ type: 'match.join', ref: 'x7', tolerance: '2' }), 'TOLERANCE_INVALID'],
+      [JSON.stringify({ type: 'chats.list', ref: 'x8', extra: true }), 'INVALID_INPUT'],
     ];
     for (const [raw, code] of cases) {
       const before = c.frames.length;
@@ -123,7 +125,7 @@ describe('envelope relay', () => {
       from_user: b.user_hash,
       envelopes: [{ to_client: b.client_hash, ciphertext: b64('forged') }],
     });
-    expect(forged).toMatchObject({ type: 'error', code: 'INVALID_FRAME' });
+    expect(forged).toMatchObject({ type: 'error', code: 'INVALID_INPUT' });
     expect(cb.ofType('envelope').map((e) => e.ciphertext)).not.toContain(b64('forged'));
 
     // Typing and read notices reach the partner.

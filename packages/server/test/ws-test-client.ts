@@ -15,7 +15,8 @@ export class WsTestClient {
       this.raw.push(text);
       const f = JSON.parse(text) as ServerFrame;
       this.frames.push(f);
-      if (this.acking && f.type === 'envelope') ws.send(JSON.stringify({ type: 'envelope.ack', ids: [f.id] }));
+      if (this.acking && f.type === 'envelope')
+        ws.send(JSON.stringify({ type: 'envelope.ack', ids: [f.id] }));
       this.waiters = this.waiters.filter((w) => (w.pred(f) ? (w.resolve(f), false) : true));
     });
     ws.on('close', (code) => (this.closeCode = code));

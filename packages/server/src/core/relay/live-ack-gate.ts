@@ -54,7 +54,8 @@ export class LiveAckGate {
           else if (outcome === 'failed') failed = true;
           if (--left > 0) return;
           clearTimeout(timer);
-          if (failed) reject(new OmeChatError('SERVICE_BUSY', { message: 'A copy could not be stored; send again.' }));
+          if (failed)
+            reject(new OmeChatError('SERVICE_BUSY', { message: 'A copy could not be stored; send again.' }));
           else resolve(result);
         };
       }

@@ -59,7 +59,10 @@ export class LiveDelivery {
    * Returns the store ids to delete (stored envelopes, parked live copies, and stored ids of an
    * earlier connection).
    */
-  acknowledged(client_hash: string, wireIds: readonly string[]): { d: Delivery | undefined; stored: string[] } {
+  acknowledged(
+    client_hash: string,
+    wireIds: readonly string[],
+  ): { d: Delivery | undefined; stored: string[] } {
     const d = this.byClient.get(client_hash);
     const stored: string[] = [];
     for (const id of wireIds) {

@@ -143,18 +143,16 @@ export class RelayService {
     this.stats.relayed += frame.envelopes.length;
     this.stats.delivered += pushed.length;
     this.stats.stored += toStore.length;
-    const ack = settled.then(
-      (live): ServerFrameOf<'message.ack'> => ({
-        type: 'message.ack',
-        ref: frame.ref,
-        msg_id: frame.msg_id,
-        ts: routed.ts,
-        stored: toStore.length + live.parked,
-        delivered: live.delivered,
-        partner_delivered: live.partnerDelivered,
-        missing_clients: routed.missing_clients,
-      }),
-    );
+    const ack = settled.then((live): ServerFrameOf<'message.ack'> => ({
+      type: 'message.ack',
+      ref: frame.ref,
+      msg_id: frame.msg_id,
+      ts: routed.ts,
+      stored: toStore.length + live.parked,
+      delivered: live.delivered,
+      partner_delivered: live.partnerDelivered,
+      missing_clients: routed.missing_clients,
+    }));
     return { ack };
   }
 
