@@ -74,7 +74,7 @@ export default defineConfig({
           name: 'fuzz',
           include: ['packages/*/test/**/*.fuzz.test.ts'],
           globalSetup: [RUN_LOG_SCAN],
-          testTimeout: 300_000,
+          testTimeout: 900_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },

@@ -74,7 +74,10 @@ export class CrashableServer {
   }
 
   async restart(): Promise<void> {
-    this.proc = await spawnServer({ ...this.env, PORT: String(this.port) }, this.dataDir);
+    // Generous: a restart on a busy machine (CI runners, shared cores) can take a while.
+    this.proc = await spawnServer({ ...this.env, PORT: String(this.port) }, this.dataDir, {
+      startTimeoutMs: 120_000,
+    });
   }
 
   /** kill -9: no shutdown hook runs, whatever was only in memory is gone. */

@@ -21,6 +21,7 @@ export interface SpawnedServer {
 export async function spawnServer(
   env: Record<string, string> = {},
   dataDir?: string,
+  opts: { startTimeoutMs?: number } = {},
 ): Promise<SpawnedServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'omechat-proc-'));
   const child = spawn(process.execPath, [BIN, 'serve'], {
@@ -40,7 +41,10 @@ export async function spawnServer(
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    const t = setTimeout(
+      () => reject(new Error(`server did not start:\n${out}`)),
+      opts.startTimeoutMs ?? 60_000,
+    );
     const check = () => {
       const m = /OmeChat is running at (http:\/\/[^\s]+)/.exec(out);
       if (m) {
