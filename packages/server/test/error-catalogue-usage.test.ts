@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, RESERVED_CODES } from '@omechat/protocol';
 
 // Issue 13 point 5: one honest catalogue. Every code is raised by some path of the server (its own
-// sources, or the protocol parsers it runs), unless the catalogue marks it reserved; a reserved code
+// sources, or the protocol parsers it runs) or of the SDK (BUNDLE_NOT_FOUND: the server answers an
+// empty device list, the SDK turns it into this code), unless the catalogue marks it reserved; a reserved code
 // is raised nowhere and says so in docs/errors.md. The behaviour behind the codes is tested where
 // it lives (ws-relay, http-refusals, matching-ws, …) and the fuzz suite checks every status sent.
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -20,6 +21,7 @@ function sources(dir: string): string[] {
 const sent = [
   ...sources(join(root, 'packages/server/src')),
   ...sources(join(root, 'packages/protocol/src')).filter((f) => !f.endsWith('error-catalogue.ts')),
+  ...sources(join(root, 'packages/sdk/src')),
 ]
   .map((f) => readFileSync(f, 'utf8'))
   .join('\n');

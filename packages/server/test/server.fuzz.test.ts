@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { once } from 'node:events';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { ERROR_CATALOGUE, type ErrorCode } from '@omechat/protocol';
 import { spawnServer, type SpawnedServer } from './spawn-server.js';
 import { WsTestClient, b64 } from './ws-test-client.js';
