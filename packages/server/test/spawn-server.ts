@@ -41,10 +41,10 @@ export async function spawnServer(
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(
-      () => reject(new Error(`server did not start:\n${out}`)),
-      opts.startTimeoutMs ?? 60_000,
-    );
+    const t = setTimeout(() => {
+      child.kill('SIGKILL'); // no orphan server when a test gives up on it
+      reject(new Error(`server did not start:\n${out}`));
+    }, opts.startTimeoutMs ?? 60_000);
     const check = () => {
       const m = /OmeChat is running at (http:\/\/[^\s]+)/.exec(out);
       if (m) {
