@@ -64,7 +64,7 @@ export default defineConfig({
           name: 'crash',
           include: ['packages/*/test/**/*.crash.test.ts'],
           globalSetup: [RUN_LOG_SCAN],
-          testTimeout: 600_000,
+          testTimeout: 900_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },
