@@ -291,10 +291,16 @@ describe(`the server under fuzzed input (seed ${SEED})`, () => {
       ),
       { seed: SEED + 1, numRuns: SOCKET_FRAMES },
     );
+    // A second socket of one client replaces the first: each lane signs in as its own account.
+    const lanes = await Promise.all(
+      Array.from({ length: SOCKETS_AT_ONCE }, (_, l) => account(`fuzz_lane${l}`)),
+    );
     const one = async (i: number, k: (typeof kinds)[number]) => {
       const authed = k.kind === 'utf8' || k.kind === 'huge';
-      const c = authed ? await authedSocket() : await WsTestClient.open(server.url);
-      if (!authed) counts.sockets++;
+      const c = authed
+        ? await WsTestClient.authed(server.url, lanes[i % SOCKETS_AT_ONCE]!)
+        : await WsTestClient.open(server.url);
+      counts.sockets++;
       const from = c.frames.length;
       const closed = once(c.ws, 'close');
       if (k.kind === 'pre-auth') c.ws.send(k.text);
