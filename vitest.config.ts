@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: `unit` (npm test: in-process, real SQLite files, real server on an ephemeral port),
-// `services` (real PostgreSQL + Redis on this machine), `e2e` (real Chromium), and `soak` (long
-// floods that measure memory: run alone, one file at a time, so other tests cannot skew RSS).
+// Six projects: `unit` (npm test: in-process, real SQLite files, real server on an ephemeral port),
+// `services` (real PostgreSQL + Redis on this machine), `e2e` (real Chromium), `soak` (long
+// floods that measure memory: run alone, one file at a time, so other tests cannot skew RSS),
+// `crash` (kill -9 of a server process under load, on SQLite and PostgreSQL) and `fuzz`
+// (fast-check against a running server).
 // In each, every log line of every server the tests start is scanned when the run ends
 // (packages/test-kit/src/run-log-scan.ts): a URL query, IP, token, secret or username fails the run.
 const RUN_LOG_SCAN = './packages/test-kit/src/run-log-scan.ts';
@@ -14,7 +16,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.services.test.ts', '**/*.e2e.test.ts', '**/*.soak.test.ts'],
+          exclude: [
+            '**/node_modules/**',
+            '**/*.services.test.ts',
+            '**/*.e2e.test.ts',
+            '**/*.soak.test.ts',
+            '**/*.crash.test.ts',
+            '**/*.fuzz.test.ts',
+          ],
           globalSetup: [RUN_LOG_SCAN],
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -46,6 +55,26 @@ export default defineConfig({
           include: ['packages/*/test/**/*.soak.test.ts'],
           globalSetup: [RUN_LOG_SCAN],
           testTimeout: 300_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'crash',
+          include: ['packages/*/test/**/*.crash.test.ts'],
+          globalSetup: [RUN_LOG_SCAN],
+          testTimeout: 900_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'fuzz',
+          include: ['packages/*/test/**/*.fuzz.test.ts'],
+          globalSetup: [RUN_LOG_SCAN],
+          testTimeout: 900_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },

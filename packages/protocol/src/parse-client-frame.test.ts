@@ -7,8 +7,19 @@ describe('readClientFrame', () => {
       JSON.stringify({ type: 'typing', x: 'y'.repeat(5000), ref: 'mid', z: 1 }),
       1 << 20,
     );
-    expect(r.error?.code).toBe('INVALID_FRAME');
+    // A known type with unknown fields: INVALID_INPUT (docs/errors.md); an unknown type: INVALID_FRAME.
+    expect(r.error?.code).toBe('INVALID_INPUT');
     expect(r.ref).toBe('mid');
+    expect(readClientFrame(JSON.stringify({ type: 'nope', ref: 'u' }), 4096).error?.code).toBe(
+      'INVALID_FRAME',
+    );
+    for (const tolerance of [6, -1, 2.5, '2'])
+      expect(readClientFrame(JSON.stringify({ type: 'match.join', tolerance }), 4096).error?.code).toBe(
+        'TOLERANCE_INVALID',
+      );
+    expect(
+      readClientFrame(JSON.stringify({ type: 'match.join', tolerance: 9, extra: 1 }), 4096).error?.code,
+    ).toBe('INVALID_INPUT');
     expect(readClientFrame(JSON.stringify({ ref: 'ok', type: 'chats.list' }), 4096)).toMatchObject({
       frame: { type: 'chats.list' },
       ref: 'ok',

@@ -35,12 +35,25 @@ export function readClientFrame(raw: string, maxBytes: number): ClientFrameResul
   const ref = typeof r === 'string' && r.length > 0 && r.length <= MAX_REF ? r : undefined;
   if (typeof (data as { type?: unknown }).type !== 'string')
     return { error: new OmeChatError('INVALID_FRAME', { message: 'The frame has no type.' }), ref };
+  const type = (data as { type: string }).type;
+  if (!CLIENT_FRAME_TYPES.has(type))
+    return { error: new OmeChatError('INVALID_FRAME', { message: 'Unknown frame type.' }), ref };
+  // A known type that does not match its schema (wrong, missing or unknown fields) is INVALID_INPUT,
+  // or TOLERANCE_INVALID when the tolerance is all that is wrong (docs/errors.md).
+  const parsed = ClientFrameSchema.safeParse(data);
+  if (parsed.success) return { frame: parsed.data, ref };
+  const onlyTolerance = parsed.error.issues.every((i) => i.path.length === 1 && i.path[0] === 'tolerance');
   try {
-    return { frame: parseInput(ClientFrameSchema, data, 'INVALID_FRAME'), ref };
+    parseInput(ClientFrameSchema, data, onlyTolerance ? 'TOLERANCE_INVALID' : 'INVALID_INPUT');
   } catch (e) {
     return { error: e as OmeChatError, ref };
   }
+  return { error: new OmeChatError('INVALID_INPUT'), ref };
 }
+
+const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set(
+  ClientFrameSchema.options.map((o) => o.shape.type.value as string),
+);
 
 /** Parses one untrusted WebSocket text frame; throws the typed error `readClientFrame` reports. */
 export function parseClientFrame(raw: string, maxBytes: number): ClientFrame {

@@ -31,6 +31,10 @@ const msgKey = (chat_id: string, msg_id: string) => `msg:${chat_id}:${msg_id}`;
  */
 export class LocalChats {
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Counts chat starts/ends and chat-list requests, so a list never undoes a newer change. */
+  private changeSeq = 0;
+  /** When (in `changeSeq`) each chat last started or ended on this device. */
+  private readonly changedAt = new Map<string, number>();
 
   constructor(private readonly deps: LocalChatsDeps) {}
 
@@ -125,6 +129,7 @@ export class LocalChats {
 
   /** A chat began (a match or an accepted invitation), or this device learnt of it. */
   start(info: ChatInfo): Promise<ChatSummary> {
+    this.changedAt.set(info.chat_id, ++this.changeSeq);
     return this.deps.queue.run(async () => {
       const summary = await this.save(info);
       this.deps.events.emit('chat.started', summary);
@@ -133,6 +138,7 @@ export class LocalChats {
   }
 
   end(chat_id: string, reason: ChatEndReason): Promise<void> {
+    this.changedAt.set(chat_id, ++this.changeSeq);
     return this.deps.queue.run(() => this.markEnded(chat_id, reason));
   }
 
@@ -185,17 +191,20 @@ export class LocalChats {
     });
   }
 
-  /** Saves the server's active chats; marks chats this device thinks active but the server does not know as ended. */
+  /**
+   * Saves the server's active chats; marks chats this device thinks active but the server does not
+   * know as ended. The list is as old as the request: a chat that started or ended here after the
+   * request was sent (its `match.found`/`chat.ended` overtook the reply) keeps its newer state.
+   */
   async sync(): Promise<void> {
-    // Only chats active before the request can have ended unseen: one that started while the
-    // answer was on its way (a match right after connecting) is not in it, yet is not over.
-    const knownActive = new Set((await this.list()).filter((c) => c.active).map((c) => c.chat_id));
+    const asked = ++this.changeSeq;
     const reply = await this.deps.connection.request({ type: 'chats.list' }, 'chats');
     await this.deps.queue.run(async () => {
+      const newer = (chat_id: string) => (this.changedAt.get(chat_id) ?? 0) > asked;
       const active = new Set(reply.chats.map((c) => c.chat_id));
-      for (const info of reply.chats) await this.save(info);
+      for (const info of reply.chats) if (!newer(info.chat_id)) await this.save(info);
       for (const c of await this.list()) {
-        if (c.active && knownActive.has(c.chat_id) && !active.has(c.chat_id))
+        if (c.active && !active.has(c.chat_id) && !newer(c.chat_id))
           await this.markEnded(c.chat_id, c.ended_reason ?? 'left');
       }
     });

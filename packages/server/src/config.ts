@@ -61,6 +61,7 @@ export const ConfigSchema = z.object({
   BLOCK_CACHE_BYTES: int(64 * 1024 * 1024, 0),
   SEND_BUFFER_BYTES: int(1024 * 1024, 16 * 1024),
   SLOW_CONSUMER_GRACE_MS: int(15_000, 100),
+  LIVE_ACK_DEADLINE_MS: int(1000, 10, 60_000),
   SKIP_COOLDOWN_MS: int(10 * 60_000, 0),
   METRICS_ENABLED: bool(false),
   // Moderation (docs/moderation.md)

@@ -165,6 +165,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       highWaterBytes: config.SEND_BUFFER_BYTES,
       lowWaterBytes: Math.floor(config.SEND_BUFFER_BYTES / 4),
       slowConsumerGraceMs: config.SLOW_CONSUMER_GRACE_MS,
+      liveAckDeadlineMs: config.LIVE_ACK_DEADLINE_MS,
       messagesPerSecond: config.MESSAGES_PER_SECOND,
       messageBurst: config.MESSAGE_BURST,
       envelopeTtlMs: config.MESSAGE_TTL_DAYS * 86_400_000,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnServer, type SpawnedServer } from './spawn-server.js';
+import { spawnServer, type SpawnedServer } from '@omechat/test-kit';
 
 /**
  * The attack of issue 12: clients that send frames as fast as they can and never read the answers,

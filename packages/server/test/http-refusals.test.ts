@@ -105,10 +105,14 @@ describe('HTTP refusals', () => {
 
   it('unknown routes, wrong methods and bad bodies carry the headers as well', async () => {
     expectCatalogueRefusal(await server.api('/api/v1/nothing?x=1'), 'ROUTE_NOT_FOUND');
-    expectCatalogueRefusal(
-      await server.api('/api/v1/account', { method: 'PUT', body: {} }),
-      'ROUTE_NOT_FOUND',
-    );
+    const put = await server.api('/api/v1/account', { method: 'PUT', body: {} });
+    expectCatalogueRefusal(put, 'METHOD_NOT_ALLOWED');
+    expect(put.headers.get('allow')).toBe('DELETE, GET, HEAD');
+    const patch = await server.api(`/api/v1/clients/${'a'.repeat(64)}`, { method: 'PATCH', body: {} });
+    expectCatalogueRefusal(patch, 'METHOD_NOT_ALLOWED');
+    expect(patch.headers.get('allow')).toBe('DELETE');
+    // The socket path and the web app's fallback keep answering 404.
+    expectCatalogueRefusal(await server.api('/api/v1/ws', { method: 'POST', body: {} }), 'ROUTE_NOT_FOUND');
     expectCatalogueRefusal(await server.api('/api/v1/accounts', { body: '{"x":' }), 'INVALID_JSON');
     expectCatalogueRefusal(await server.api('/api/v1/account'), 'UNAUTHENTICATED');
   });

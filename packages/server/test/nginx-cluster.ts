@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnServer, type SpawnedServer } from './spawn-server.js';
+import { spawnServer, type SpawnedServer } from '@omechat/test-kit';
 
 const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 const SHIPPED_CONF = join(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrameOf } from '@omechat/protocol';
-import { spawnServer, type SpawnedServer } from './spawn-server.js';
+import { spawnServer, type SpawnedServer } from '@omechat/test-kit';
 import { CF, WsTestClient, randomMsgId } from './ws-test-client.js';
 
 /**

@@ -6,6 +6,7 @@ export class WsTestClient {
   readonly frames: ServerFrame[] = [];
   readonly raw: string[] = [];
   closeCode: number | null = null;
+  private acking = false;
   private waiters: { pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
   private refs = 0;
   private constructor(readonly ws: WebSocket) {
@@ -14,6 +15,8 @@ export class WsTestClient {
       this.raw.push(text);
       const f = JSON.parse(text) as ServerFrame;
       this.frames.push(f);
+      if (this.acking && f.type === 'envelope')
+        ws.send(JSON.stringify({ type: 'envelope.ack', ids: [f.id] }));
       this.waiters = this.waiters.filter((w) => (w.pred(f) ? (w.resolve(f), false) : true));
     });
     ws.on('close', (code) => (this.closeCode = code));
@@ -41,6 +44,12 @@ export class WsTestClient {
     });
     if (ok.type !== 'auth.ok') throw new Error(`auth failed: ${JSON.stringify(ok)}`);
     return c;
+  }
+
+  /** Acknowledges every envelope as it arrives, the way the SDK does (a sender's ack waits for it). */
+  autoAck(): this {
+    this.acking = true;
+    return this;
   }
 
   sendRaw(text: string): void {

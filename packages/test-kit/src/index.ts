@@ -4,3 +4,4 @@ export * from './test-server.js';
 export { appendRunLog, runLogFile, scanLogLines } from './log-scan.js';
 export { EVASION_TEST_ENV } from './evasion-test-env.js';
 export { solveSignup } from './solve-signup.js';
+export * from './spawn-server.js';

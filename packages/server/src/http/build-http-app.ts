@@ -9,6 +9,7 @@ import fastifySwagger from '@fastify/swagger';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HealthResponseSchema, OmeChatError } from '@omechat/protocol';
+import { RouteMethods } from './route-methods.js';
 import type { Logger } from '../logger.js';
 import type { Principal } from '../core/accounts/account-service.js';
 import type { Services } from '../services.js';
@@ -17,7 +18,7 @@ import { parseBearer } from './bearer-auth.js';
 import { accountRoutes } from './account-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { reportRoutes } from './report-routes.js';
-import { registerWsGateway, type WsGatewayOptions } from '../ws/ws-gateway.js';
+import { WS_PATH, registerWsGateway, type WsGatewayOptions } from '../ws/ws-gateway.js';
 import { registerMetrics } from './metrics-routes.js';
 import { registerWebApp } from './web-app-routes.js';
 import { SECURITY_HEADERS, clientErrorHandler } from './client-error-handler.js';
@@ -118,7 +119,14 @@ export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstanc
     if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.status(error.status).send({ error: error.toBody() });
   });
-  app.setNotFoundHandler((_req, reply) => {
+  const routeMethods = new RouteMethods(app, [WS_PATH]);
+  app.setNotFoundHandler((req, reply) => {
+    const allowed = routeMethods.allowed(req.url.split('?')[0] ?? '/');
+    if (allowed.length > 0 && !allowed.includes(req.method)) {
+      void reply.header('allow', allowed.join(', '));
+      void reply.status(405).send({ error: new OmeChatError('METHOD_NOT_ALLOWED').toBody() });
+      return;
+    }
     void reply.status(404).send({ error: new OmeChatError('ROUTE_NOT_FOUND').toBody() });
   });
 

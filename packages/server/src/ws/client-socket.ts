@@ -209,18 +209,27 @@ export class ClientSocket implements Connection {
       }
       if (frame.type === 'auth') throw new OmeChatError('ALREADY_AUTHENTICATED');
       const reply = await dispatchFrame(this.services, this.principal, frame);
-      if (reply) this.send(reply);
-    } catch (e) {
-      if (isOmeChatError(e)) {
-        this.sendError(e, ref);
-        if (!this.principal) this.close(e.code === 'RATE_LIMITED' ? 'RATE_LIMITED' : 'UNAUTHENTICATED');
-      } else {
-        this.log.error(
-          { err: { name: (e as Error).name, message: (e as Error).message, stack: (e as Error).stack } },
-          'frame handler failed',
+      if (reply && 'later' in reply)
+        reply.later.then(
+          (r) => this.send(r),
+          (e: unknown) => this.refuse(e, ref),
         );
-        this.sendError(new OmeChatError('INTERNAL'), ref);
-      }
+      else if (reply) this.send(reply);
+    } catch (e) {
+      this.refuse(e, ref);
+    }
+  }
+
+  private refuse(e: unknown, ref: string | undefined): void {
+    if (isOmeChatError(e)) {
+      this.sendError(e, ref);
+      if (!this.principal) this.close(e.code === 'RATE_LIMITED' ? 'RATE_LIMITED' : 'UNAUTHENTICATED');
+    } else {
+      this.log.error(
+        { err: { name: (e as Error).name, message: (e as Error).message, stack: (e as Error).stack } },
+        'frame handler failed',
+      );
+      this.sendError(new OmeChatError('INTERNAL'), ref);
     }
   }
 

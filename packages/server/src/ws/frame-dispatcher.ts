@@ -2,12 +2,20 @@ import type { ClientFrame, ServerFrame } from '@omechat/protocol';
 import type { Principal } from '../core/accounts/account-service.js';
 import type { Services } from '../services.js';
 
+/**
+ * A reply that comes later, while the connection goes on with its next frames: a `message.ack`
+ * waits for the recipient devices (docs/protocol.md "Delivery guarantees").
+ */
+export interface LaterReply {
+  later: Promise<ServerFrame>;
+}
+
 /** Routes one parsed frame of an authenticated connection to the core; returns the reply, if any. */
 export async function dispatchFrame(
   s: Services,
   who: Principal,
   frame: ClientFrame,
-): Promise<ServerFrame | null> {
+): Promise<ServerFrame | LaterReply | null> {
   switch (frame.type) {
     case 'auth':
       // Handled by the connection before dispatch; a second one is an error there.
@@ -17,7 +25,7 @@ export async function dispatchFrame(
     case 'bundles.fetch':
       return s.prekeys.fetch(who, frame);
     case 'message.send':
-      return s.relay.send(who, frame);
+      return { later: (await s.relay.submit(who, frame)).ack };
     case 'envelope.ack':
       await s.relay.ack(who, frame.ids);
       return frame.ref ? { type: 'ok', ref: frame.ref } : null;

@@ -13,6 +13,8 @@ export class Delivery {
   pendingAppends = 0;
   /** The highest store id sent on this connection (the drain's cursor). */
   lastSentId = 0;
+  /** Store ids of live copies parked while on this connection: the drain does not send them again. */
+  readonly parkedLive = new Set<string>();
   /** Sent but not yet acknowledged, by wire id. */
   readonly inflight = new Map<string, InflightEnvelope>();
   draining = false;

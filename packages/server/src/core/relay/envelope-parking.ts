@@ -1,5 +1,6 @@
 import type { EnvelopeRecord, EnvelopeStore, NewEnvelope } from '../../ports/store.js';
 import type { Delivery } from './delivery.js';
+import { storedEnvelope, type LiveInflight } from './inflight-envelope.js';
 import type { LiveDelivery } from './live-delivery.js';
 import { sizeOf, type MessageBlockCache } from './message-block-cache.js';
 import type { RelayLimits } from './relay-limits.js';
@@ -100,17 +101,60 @@ export class EnvelopeParking {
         stored.sort((a, b) => Number(a.id) - Number(b.id)),
       );
     }
-    const rows: NewEnvelope[] = [];
-    for (const e of inflight) if (e.kind === 'live') rows.push(e.envelope);
-    if (rows.length === 0) return;
-    this.deps.stats.parked += rows.length;
+    // A live copy being parked by `parkLive` right now is left to it.
+    const lives = inflight.filter((e): e is LiveInflight => e.kind === 'live' && !e.parking);
+    if (lives.length === 0) return;
+    this.deps.stats.parked += lives.length;
     try {
-      await this.store(rows);
+      await this.store(lives.map((e) => e.envelope));
+      for (const e of lives) e.settle?.('parked');
     } catch {
       // One of them can no longer be stored (its sender deleted the account meanwhile, which
       // deletes everything it sent): park the others one by one.
-      for (const row of rows) await this.store([row]).catch(() => undefined);
+      for (const e of lives)
+        await this.store([e.envelope]).then(
+          () => e.settle?.('parked'),
+          () => e.settle?.('failed'),
+        );
     }
+  }
+
+  /**
+   * A live copy the device did not acknowledge in time: written to its message block so the
+   * sender can be acknowledged. It stays in flight on the connection under its live wire id (an
+   * acknowledgement of it deletes the stored row), and this connection's drain skips it.
+   */
+  async parkLive(d: Delivery, e: LiveInflight): Promise<void> {
+    if (d.closed || d.inflight.get(e.id) !== e || e.parking) return;
+    e.parking = true;
+    let record: EnvelopeRecord | undefined;
+    try {
+      [record] = await this.deps.store.appendEnvelopes([e.envelope]);
+    } catch {
+      e.parking = false;
+      // The connection closed meanwhile and `park` skipped it: one more try, the way `park` would.
+      if (d.closed)
+        await this.store([e.envelope]).then(
+          () => e.settle?.('parked'),
+          () => e.settle?.('failed'),
+        );
+      else e.settle?.('failed');
+      return;
+    }
+    this.deps.stats.parked++;
+    if (!record) return e.settle?.('failed');
+    const client = d.client_hash;
+    if (d.inflight.get(e.id) === e && !d.closed) {
+      d.inflight.set(e.id, storedEnvelope(record, e.id));
+      d.parkedLive.add(record.id);
+    }
+    // Acknowledged while it was written: it is delivered, the row goes again.
+    if (!d.inflight.has(e.id) && !d.closed) {
+      await this.deps.store.deleteEnvelopes(client, [record.id]).catch(() => undefined);
+      return;
+    }
+    if (this.deps.cache.has(client)) this.deps.cache.append(client, record);
+    e.settle?.('parked');
   }
 
   /**

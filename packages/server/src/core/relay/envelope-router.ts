@@ -62,7 +62,7 @@ export class EnvelopeRouter {
           message: 'An envelope is addressed to a client outside this chat.',
         });
       if (seen.has(e.to_client))
-        throw new OmeChatError('INVALID_FRAME', { message: 'Two envelopes for the same client.' });
+        throw new OmeChatError('INVALID_INPUT', { message: 'Two envelopes for the same client.' });
       seen.add(e.to_client);
     }
 

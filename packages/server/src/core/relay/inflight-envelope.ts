@@ -1,13 +1,25 @@
 import type { DeliveredEnvelope, ServerFrameOf } from '@omechat/protocol';
 import type { EnvelopeRecord, NewEnvelope } from '../../ports/store.js';
 
+/** How a live copy left the in-flight list: its sender's `message.ack` waits for this. */
+export type LiveOutcome = 'acked' | 'parked' | 'dropped' | 'failed';
+
 /**
  * An envelope sent on a connection and not yet acknowledged. `live`: pushed at once and not stored
- * (parked in the store if the connection closes first); `stored`: read from the store, deleted
- * there when acknowledged. `id` is the id on the wire, where the client acknowledges it.
+ * (parked in the store if the device does not acknowledge it in time or the connection closes
+ * first); `settle` tells the sender's pending `message.ack` what became of it. `stored`: in the
+ * store (read from it, or a live copy parked there), deleted there when acknowledged. `id` is the
+ * id on the wire, where the client acknowledges it; a parked live copy keeps its live wire id.
  */
 export type InflightEnvelope =
-  | { kind: 'live'; id: string; envelope: NewEnvelope }
+  | {
+      kind: 'live';
+      id: string;
+      envelope: NewEnvelope;
+      settle?: (outcome: LiveOutcome) => void;
+      /** `EnvelopeParking.parkLive` is writing it. */
+      parking?: boolean;
+    }
   | { kind: 'stored'; id: string; envelope: EnvelopeRecord };
 
 // The only place that knows how the two kinds of ids look on the wire: stored ids are the store's
@@ -15,12 +27,15 @@ export type InflightEnvelope =
 const LIVE_ID_PREFIX = 't';
 const STORED_ID = /^[0-9]+$/;
 
-export function liveEnvelope(seq: number, envelope: NewEnvelope): InflightEnvelope {
+export type LiveInflight = Extract<InflightEnvelope, { kind: 'live' }>;
+
+export function liveEnvelope(seq: number, envelope: NewEnvelope): LiveInflight {
   return { kind: 'live', id: `${LIVE_ID_PREFIX}${seq.toString(36)}`, envelope };
 }
 
-export function storedEnvelope(record: EnvelopeRecord): InflightEnvelope {
-  return { kind: 'stored', id: record.id, envelope: record };
+/** A stored envelope on the wire: read from the store, or (with `wireId`) a live copy parked there. */
+export function storedEnvelope(record: EnvelopeRecord, wireId: string = record.id): InflightEnvelope {
+  return { kind: 'stored', id: wireId, envelope: record };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Connection } from '../../ports/connection.js';
 import type { NewEnvelope } from '../../ports/store.js';
 import { Delivery } from './delivery.js';
-import { liveEnvelope } from './inflight-envelope.js';
+import { liveEnvelope, storedIdOf, type LiveInflight } from './inflight-envelope.js';
 import type { RelayLimits } from './relay-limits.js';
 
 /**
@@ -45,23 +45,45 @@ export class LiveDelivery {
     return !!d && d.live && d.pendingAppends === 0 && !d.congested();
   }
 
-  /** Pushes at once if the recipient is connected, live and keeping up; false when it must be stored. */
-  tryPush(env: NewEnvelope): boolean {
+  /** Pushes at once if the recipient is connected, live and keeping up; null when it must be stored. */
+  tryPush(env: NewEnvelope): { d: Delivery; e: LiveInflight } | null {
     const d = this.byClient.get(env.recipient_client);
-    if (!d || !this.canPush(env.recipient_client)) return false;
-    d.send(liveEnvelope(++this.liveSeq, env));
-    return true;
+    if (!d || !this.canPush(env.recipient_client)) return null;
+    const e = liveEnvelope(++this.liveSeq, env);
+    d.send(e);
+    return { d, e };
   }
 
-  /** The client acknowledged these wire ids: no longer in flight. */
-  acknowledged(client_hash: string, wireIds: readonly string[]): Delivery | undefined {
+  /**
+   * The client acknowledged these wire ids: no longer in flight; live copies tell their sender.
+   * Returns the store ids to delete (stored envelopes, parked live copies, and stored ids of an
+   * earlier connection).
+   */
+  acknowledged(
+    client_hash: string,
+    wireIds: readonly string[],
+  ): { d: Delivery | undefined; stored: string[] } {
     const d = this.byClient.get(client_hash);
-    if (d) for (const id of wireIds) d.inflight.delete(id);
-    return d;
+    const stored: string[] = [];
+    for (const id of wireIds) {
+      const e = d?.inflight.get(id);
+      if (e) {
+        d!.inflight.delete(id);
+        if (e.kind === 'live') e.settle?.('acked');
+        else stored.push(e.envelope.id);
+      } else {
+        const storeId = storedIdOf(id);
+        if (storeId !== null) stored.push(storeId);
+      }
+    }
+    return { d, stored };
   }
 
   /** Drops what is in flight to a client that was revoked or deleted: nothing of it is parked later. */
   forget(client_hash: string): void {
-    this.byClient.get(client_hash)?.inflight.clear();
+    const d = this.byClient.get(client_hash);
+    if (!d) return;
+    for (const e of d.inflight.values()) if (e.kind === 'live') e.settle?.('dropped');
+    d.inflight.clear();
   }
 }

@@ -14,8 +14,9 @@ export interface PendingQuotaLimits {
  * Checked before anything of a message is sent, against totals the store keeps per device; a
  * message is refused whole when any device it would be stored for is full. Concurrent senders can
  * each pass the check once before their copies land, so a device may end up at most one message
- * per concurrent sender over the quota; copies that were pushed live and are parked when their
- * connection closes are not refused either (they were acknowledged already).
+ * per concurrent sender over the quota; copies that were pushed live and are parked later (no
+ * acknowledgement from their device in time, or their connection closed) are not refused either:
+ * they were admitted when they were sent.
  */
 export class PendingQuota {
   constructor(

@@ -63,6 +63,8 @@ export class ReconnectDrain {
           const id = Number(e.id);
           if (id <= d.lastSentId) continue;
           d.lastSentId = id;
+          // A live copy parked while on this connection: the client has it already.
+          if (d.parkedLive.delete(e.id)) continue;
           d.send(storedEnvelope(e));
         }
         if (d.closed) return;

@@ -10,6 +10,8 @@ export interface RelayLimits {
   messageBurst: number;
   envelopeTtlMs: number;
   drainPageSize: number;
+  /** How long a device has to acknowledge a live envelope before it is parked in the store. */
+  liveAckDeadlineMs: number;
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
@@ -21,4 +23,5 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   messageBurst: 60,
   envelopeTtlMs: 30 * 86_400_000,
   drainPageSize: 100,
+  liveAckDeadlineMs: 1000,
 };

@@ -9,7 +9,7 @@ import { EnvelopeExpiry } from './envelope-expiry.js';
 import { EnvelopeParking } from './envelope-parking.js';
 import { EnvelopeRouter } from './envelope-router.js';
 import type { FrankingTagger } from './franking-tagger.js';
-import { storedIdOf } from './inflight-envelope.js';
+import { LiveAckGate, type PushedCopy } from './live-ack-gate.js';
 import { LiveDelivery } from './live-delivery.js';
 import { MessageBlockCache } from './message-block-cache.js';
 import type { PendingQuota } from './pending-quota.js';
@@ -48,12 +48,14 @@ export interface RelayDeps {
 
 /**
  * The envelope relay (DESIGN §10): checks the chat, stamps sender/time/franking tag, pushes to
- * connected recipient clients at once and stores the rest durably before acknowledging. Connected
+ * connected recipient clients at once and stores the rest durably; the sender's `message.ack`
+ * waits until the live copies are acknowledged by their devices or parked (`LiveAckGate`). Connected
  * clients first drain what was stored for them, in order, then switch to live delivery.
  *
  * This class composes the parts: `SendTokenBucket` (rate), `EnvelopeRouter` (checks and stamps),
  * `LiveDelivery` (connections and live pushes), `EnvelopeParking` (durable appends, RAM blocks),
- * `ReconnectDrain` (stored envelopes, in order, under back-pressure) and `EnvelopeExpiry` (TTL).
+ * `ReconnectDrain` (stored envelopes, in order, under back-pressure), `LiveAckGate` (the sender's
+ * ack waits for live copies) and `EnvelopeExpiry` (TTL).
  */
 export class RelayService {
   readonly limits: RelayLimits;
@@ -64,6 +66,7 @@ export class RelayService {
   private readonly parking: EnvelopeParking;
   private readonly drain: ReconnectDrain;
   private readonly expiry: EnvelopeExpiry;
+  private readonly gate: LiveAckGate;
 
   constructor(private readonly deps: RelayDeps) {
     const limits = (this.limits = { ...DEFAULT_RELAY_LIMITS, ...deps.limits });
@@ -94,6 +97,7 @@ export class RelayService {
       sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     });
     this.expiry = new EnvelopeExpiry({ store, cache, clock });
+    this.gate = new LiveAckGate({ parking: this.parking, deadlineMs: limits.liveAckDeadlineMs });
   }
 
   get cache(): MessageBlockCache {
@@ -124,10 +128,23 @@ export class RelayService {
     this.drain.kick(d);
   }
 
+  /** Sends a message and resolves with its `message.ack` (see `submit`). */
   async send(
     principal: Principal,
     frame: ClientFrameOf<'message.send'>,
   ): Promise<ServerFrameOf<'message.ack'>> {
+    return (await this.submit(principal, frame)).ack;
+  }
+
+  /**
+   * Checks, stamps and hands out a message: resolves once every copy is pushed live or stored
+   * durably (so the sender's next frame is relayed after it), with `ack`, which resolves once no
+   * copy exists only in memory any more: every live copy acknowledged by its device or parked.
+   */
+  async submit(
+    principal: Principal,
+    frame: ClientFrameOf<'message.send'>,
+  ): Promise<{ ack: Promise<ServerFrameOf<'message.ack'>> }> {
     this.bucket.take(principal.client_hash);
     if (this.deps.admitMessage) await this.deps.admitMessage(principal.user_hash);
     // The hot path stays synchronous when chat, ages and device lists are cached (the usual case).
@@ -137,38 +154,40 @@ export class RelayService {
     if (parked.length > 0) await this.deps.quota?.admit(parked);
     const routed = this.router.stamp(principal, frame, route);
     const toStore: NewEnvelope[] = [];
-    let delivered = 0;
-    let partnerDelivered = 0;
+    const pushed: PushedCopy[] = [];
     for (const { envelope, toPartner } of routed.envelopes) {
-      if (this.deliveries.tryPush(envelope)) {
-        delivered++;
-        if (toPartner) partnerDelivered++;
-      } else toStore.push(envelope);
+      const live = this.deliveries.tryPush(envelope);
+      if (live) pushed.push({ ...live, toPartner });
+      else toStore.push(envelope);
     }
-    if (toStore.length > 0) await this.parking.store(toStore);
+    const settled = this.gate.settle(pushed);
+    if (toStore.length > 0) {
+      try {
+        await this.parking.store(toStore);
+      } catch (e) {
+        settled.catch(() => undefined);
+        throw e;
+      }
+    }
     this.stats.relayed += frame.envelopes.length;
-    this.stats.delivered += delivered;
+    this.stats.delivered += pushed.length;
     this.stats.stored += toStore.length;
-    return {
+    const ack = settled.then((live): ServerFrameOf<'message.ack'> => ({
       type: 'message.ack',
       ref: frame.ref,
       msg_id: frame.msg_id,
       ts: routed.ts,
-      stored: toStore.length,
-      delivered,
-      partner_delivered: partnerDelivered,
+      stored: toStore.length + live.parked,
+      delivered: live.delivered,
+      partner_delivered: live.partnerDelivered,
       missing_clients: routed.missing_clients,
-    };
+    }));
+    return { ack };
   }
 
   /** The recipient acknowledged envelopes: forget them (delete stored ones). */
   async ack(principal: Principal, ids: string[]): Promise<void> {
-    const d = this.deliveries.acknowledged(principal.client_hash, ids);
-    const stored: string[] = [];
-    for (const id of ids) {
-      const storeId = storedIdOf(id);
-      if (storeId !== null) stored.push(storeId);
-    }
+    const { d, stored } = this.deliveries.acknowledged(principal.client_hash, ids);
     if (stored.length > 0) {
       await this.deps.store.deleteEnvelopes(principal.client_hash, stored);
       this.deps.cache.remove(principal.client_hash, new Set(stored));

@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EVASION_TEST_ENV, appendRunLog, runLogFile } from '@omechat/test-kit';
+import { EVASION_TEST_ENV } from './evasion-test-env.js';
+import { appendRunLog, runLogFile } from './log-scan.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'omechat.js');
+// The server's own executable, as an operator runs it (packages/server/bin/omechat.js).
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'bin', 'omechat.js');
 
 export interface SpawnedServer {
   url: string;
@@ -21,6 +23,7 @@ export interface SpawnedServer {
 export async function spawnServer(
   env: Record<string, string> = {},
   dataDir?: string,
+  opts: { startTimeoutMs?: number } = {},
 ): Promise<SpawnedServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'omechat-proc-'));
   const child = spawn(process.execPath, [BIN, 'serve'], {
@@ -41,7 +44,10 @@ export async function spawnServer(
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+    const t = setTimeout(() => {
+      child.kill('SIGKILL'); // no orphan server when a test gives up on it
+      reject(new Error(`server did not start:\n${out}`));
+    }, opts.startTimeoutMs ?? 90_000);
     const check = () => {
       const m = /OmeChat is running at (http:\/\/[^\s]+)/.exec(out);
       if (m) {
