@@ -259,14 +259,14 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   }
 
   /** The standing of an account that has no client (banned), with username + secret. */
-  static standingOf(o: AccountCredentialsOptions): Promise<Standing> {
+  static async standingOf(o: AccountCredentialsOptions): Promise<Standing> {
     return new HttpApi(o.baseUrl, o.fetchImpl).standingWithCredentials(
       accountCredentials(o.username, o.secret),
     );
   }
 
   /** Appeals a strike (by its `appeal_id`) with username + secret; no signed-in device needed. */
-  static appeal(o: AccountCredentialsOptions & { appeal_id: string; text: string }): Promise<AppealView> {
+  static async appeal(o: AccountCredentialsOptions & { appeal_id: string; text: string }): Promise<AppealView> {
     return new HttpApi(o.baseUrl, o.fetchImpl).appeal({
       ...accountCredentials(o.username, o.secret),
       appeal_id: o.appeal_id,

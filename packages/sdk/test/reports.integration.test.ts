@@ -1,3 +1,4 @@
+import { generateSecret } from '@omechat/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { OmeChatError, RevealedMessage } from '@omechat/protocol';
@@ -228,8 +229,11 @@ describe('reports through the SDK', () => {
     expect(standing.banned?.appeal_id).toBe(sanction!.appeal_id);
     const appeal = await OmeChatClient.appeal({ ...creds, appeal_id: sanction!.appeal_id, text: 'I am 15.' });
     expect(appeal.status).toBe('open');
-    const wrong = await rejection(OmeChatClient.standingOf({ ...creds, secret: 'x'.repeat(64) }));
+    // A well-formed secret that is not theirs is refused by the server; a mistyped one never leaves.
+    const wrong = await rejection(OmeChatClient.standingOf({ ...creds, secret: generateSecret() }));
     expect(wrong.code).toBe('INVALID_CREDENTIALS');
+    const typo = await rejection(OmeChatClient.standingOf({ ...creds, secret: 'x'.repeat(64) }));
+    expect(typo.code).toBe('SECRET_INVALID');
     const decided = await mod.decideAppeal(appeal.appeal_id, {
       decision: 'uphold',
       reason: 'The messages leave no doubt; the ban stays.',
