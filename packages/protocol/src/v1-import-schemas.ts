@@ -7,7 +7,9 @@ import { AccessTokenSchema, ClientHashSchema, UserHashSchema } from './common-sc
  */
 
 /** v1 made its secrets itself (32 or 64 letters and digits); bounded like a sign-in body field. */
-export const V1SecretSchema = z.string().regex(/^[A-Za-z0-9]{16,256}$/, 'a v1 secret (16-256 letters and digits)');
+export const V1SecretSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9]{16,256}$/, 'a v1 secret (16-256 letters and digits)');
 
 /**
  * `user.json`: `{"<userHash>": {clients, age, secret, username}}`. Username and age are checked for

@@ -110,7 +110,9 @@ export async function runImportV1(
   try {
     for (phase of ['users', 'clients'] as const) {
       const source = (sources[phase] = readV1Entries(files[phase]!));
-      await (phase === 'users' ? importer.importUsers(source.entries) : importer.importClients(source.entries));
+      await (phase === 'users'
+        ? importer.importUsers(source.entries)
+        : importer.importClients(source.entries));
       progress.finish(phase, importer.summary()[phase]);
     }
     io.out(formatSummary(importer.summary()));

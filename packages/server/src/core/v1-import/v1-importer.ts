@@ -13,7 +13,13 @@ import type { Clock } from '../../ports/clock.js';
 import type { SecretHasher } from '../../ports/secret-hasher.js';
 import type { ImportedClient, ImportedUser, V1ImportStore } from '../../ports/store.js';
 import { tokenHash } from '../token-hash.js';
-import { emptyTally, type ImportPhase, type ImportSummary, type PhaseTally, type SkipReason } from './import-tally.js';
+import {
+  emptyTally,
+  type ImportPhase,
+  type ImportSummary,
+  type PhaseTally,
+  type SkipReason,
+} from './import-tally.js';
 
 /** One top-level property of a v1 file, as a streaming reader yields it. */
 export interface V1Entry {
@@ -75,37 +81,51 @@ export class V1Importer {
   }
 
   summary(): ImportSummary {
-    return { dryRun: this.deps.dryRun, users: this.users, clients: this.clients, ms: this.deps.clock.now() - this.startedAt };
+    return {
+      dryRun: this.deps.dryRun,
+      users: this.users,
+      clients: this.clients,
+      ms: this.deps.clock.now() - this.startedAt,
+    };
   }
 
   async importUsers(entries: AsyncIterable<V1Entry>): Promise<void> {
     let batch: PendingUser[] = [];
-    for await (const entry of entries) {
-      const pending = this.readUser(entry, this.users.read++);
-      if (pending) batch.push(pending);
-      if (batch.length >= this.batchSize) {
-        await this.flushUsers(batch);
-        batch = [];
+    const flush = async () => {
+      const b = batch;
+      batch = [];
+      await this.flushUsers(b);
+    };
+    // A file that breaks off (bad JSON) still gets the entries read before it stored.
+    try {
+      for await (const entry of entries) {
+        const pending = this.readUser(entry, this.users.read++);
+        if (pending) batch.push(pending);
+        if (batch.length >= this.batchSize) await flush();
+        this.deps.observer.progress('users', this.users);
       }
-      this.deps.observer.progress('users', this.users);
+    } finally {
+      await flush();
     }
-    await this.flushUsers(batch);
-    this.deps.observer.progress('users', this.users);
   }
 
   async importClients(entries: AsyncIterable<V1Entry>): Promise<void> {
     let batch: ImportedClient[] = [];
-    for await (const entry of entries) {
-      const pending = this.readClient(entry, this.clients.read++);
-      if (pending) batch.push(pending);
-      if (batch.length >= this.batchSize) {
-        await this.flushClients(batch);
-        batch = [];
+    const flush = async () => {
+      const b = batch;
+      batch = [];
+      await this.flushClients(b);
+    };
+    try {
+      for await (const entry of entries) {
+        const pending = this.readClient(entry, this.clients.read++);
+        if (pending) batch.push(pending);
+        if (batch.length >= this.batchSize) await flush();
+        this.deps.observer.progress('clients', this.clients);
       }
-      this.deps.observer.progress('clients', this.clients);
+    } finally {
+      await flush();
     }
-    await this.flushClients(batch);
-    this.deps.observer.progress('clients', this.clients);
   }
 
   private skip(phase: ImportPhase, label: string, reason: SkipReason, detail?: string): void {
@@ -132,7 +152,9 @@ export class V1Importer {
       // Exactly as sign-up checks them (core/accounts/account-service.ts).
       username = normalizeUsername(user.username);
       if (!username) throw new OmeChatError('USERNAME_INVALID');
-      age = parseInput(AgeSchema, user.age, 'AGE_INVALID');
+      const parsedAge = AgeSchema.safeParse(user.age);
+      if (!parsedAge.success) throw new OmeChatError('AGE_INVALID');
+      age = parsedAge.data;
     } catch (e) {
       this.skippedUsers.add(id);
       this.skip('users', key, 'malformed', describe(e));
@@ -146,6 +168,8 @@ export class V1Importer {
       return null;
     }
     this.nameHolders.set(username_key, id);
+    // Taken at once, so a repeat of this hash later in the file is a duplicate even before the flush.
+    this.accepted.set(id, 0);
     // v1 kept the age given at sign-up and no date: it becomes the sign-up age as of the import day.
     const created_at = this.startedAt;
     return { user_hash: key, username, username_key, age_at_signup: age, created_at, secret: user.secret };
@@ -186,6 +210,7 @@ export class V1Importer {
   }
 
   private refuseUser(user_hash: string, reason: SkipReason): void {
+    this.accepted.delete(compact(user_hash));
     this.skippedUsers.add(compact(user_hash));
     this.skip('users', user_hash, reason);
   }

@@ -7,9 +7,10 @@ export class PostgresV1ImportStore implements V1ImportStore {
 
   async findUsers(user_hashes: readonly string[], username_keys: readonly string[]) {
     const [existing, holders] = await Promise.all([
-      this.pool.query<{ user_hash: string }>('SELECT user_hash FROM users WHERE user_hash = ANY($1::text[])', [
-        user_hashes,
-      ]),
+      this.pool.query<{ user_hash: string }>(
+        'SELECT user_hash FROM users WHERE user_hash = ANY($1::text[])',
+        [user_hashes],
+      ),
       this.pool.query<{ username_key: string; user_hash: string }>(
         'SELECT username_key, user_hash FROM users WHERE username_key = ANY($1::text[])',
         [username_keys],
