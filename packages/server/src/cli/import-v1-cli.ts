@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { V1Importer, type V1Entry } from '../core/v1-import/v1-importer.js';
+import { V1Importer } from '../core/v1-import/v1-importer.js';
 import type { ImportPhase } from '../core/v1-import/import-tally.js';
 import { Argon2SecretHasher } from '../hashing/argon2-secret-hasher.js';
 import { openStore } from '../open-store.js';
