@@ -38,21 +38,32 @@ export const clientEntries = (u: V1TestUser): [string, unknown][] =>
  * Writes `{"key": value, ...}` entry by entry, so a file of any size never exists as one string,
  * and keys may repeat (as a hand-edited file's can).
  */
-export function writeV1File(path: string, entries: Iterable<[string, unknown]>): void {
-  const fd = openSync(path, 'w');
-  try {
-    let chunk = '{';
-    let first = true;
-    for (const [k, v] of entries) {
-      chunk += `${first ? '' : ','}\n${JSON.stringify(k)}:${JSON.stringify(v)}`;
-      first = false;
-      if (chunk.length > 1 << 16) {
-        writeSync(fd, chunk);
-        chunk = '';
-      }
-    }
-    writeSync(fd, `${chunk}\n}\n`);
-  } finally {
-    closeSync(fd);
+export class V1FileWriter {
+  private readonly fd: number;
+  private chunk = '{';
+  private first = true;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
   }
+
+  add(key: string, value: unknown): void {
+    this.chunk += `${this.first ? '' : ','}\n${JSON.stringify(key)}:${JSON.stringify(value)}`;
+    this.first = false;
+    if (this.chunk.length > 1 << 16) {
+      writeSync(this.fd, this.chunk);
+      this.chunk = '';
+    }
+  }
+
+  close(): void {
+    writeSync(this.fd, `${this.chunk}\n}\n`);
+    closeSync(this.fd);
+  }
+}
+
+export function writeV1File(path: string, entries: Iterable<[string, unknown]>): void {
+  const w = new V1FileWriter(path);
+  for (const [k, v] of entries) w.add(k, v);
+  w.close();
 }
