@@ -48,7 +48,9 @@ describe('omechat import-v1 (SQLite)', () => {
     expect(out).toContain(`skipped user ${s.alice.hash}: same hash as an earlier entry`);
     expect(out).toMatch(/skipped user entry #5: malformed entry \(key is not a user hash\)/);
     expect(out).toMatch(/skipped client [0-9a-f]{128}: owner not in user.json/);
-    expect(out).toContain(`skipped client ${s.aliceAgain.clients[0]!.hash}: owner was skipped`);
+    expect(out).toContain(
+      `skipped client ${s.aliceAgain.clients[0]!.hash}: owner was skipped (same username (case-insensitively) as an earlier entry)`,
+    );
     expect(out).toContain(`skipped client ${s.many.clients[3]!.hash}: owner has the most devices`);
     expect(out).toMatch(/malformed entry: 6 users, 3 clients/);
     expect(out).toMatch(/time: \d+s/);

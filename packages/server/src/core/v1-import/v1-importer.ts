@@ -1,19 +1,11 @@
-import {
-  AgeSchema,
-  OmeChatError,
-  V1ClientKeySchema,
-  V1ClientSchema,
-  V1UserKeySchema,
-  V1UserSchema,
-  normalizeUsername,
-  parseInput,
-  usernameKey,
-} from '@omechat/protocol';
+import { V1ClientKeySchema, V1UserKeySchema } from '@omechat/protocol';
 import type { Clock } from '../../ports/clock.js';
 import type { SecretHasher } from '../../ports/secret-hasher.js';
 import type { ImportedClient, ImportedUser, V1ImportStore } from '../../ports/store.js';
 import { tokenHash } from '../token-hash.js';
+import { parseV1Client, parseV1User } from './parse-v1-entry.js';
 import {
+  SKIP_REASONS,
   emptyTally,
   type ImportPhase,
   type ImportSummary,
@@ -53,12 +45,6 @@ type PendingUser = Omit<ImportedUser, 'secret_hash'> & { secret: string };
 const compact = (hex: string) => Buffer.from(hex, 'hex').toString('latin1');
 const hexOf = (c: string) => Buffer.from(c, 'latin1').toString('hex');
 
-const describe = (e: unknown): string => {
-  if (!(e instanceof OmeChatError)) throw e;
-  const issues = e.issues?.map((i) => `${i.path}: ${i.problem}`).join(', ');
-  return issues ? `${e.code} (${issues})` : e.code;
-};
-
 /**
  * `omechat import-v1` (issue 19): users first, then clients, each streamed in batches. Per user only
  * its id, client count and username key stay in memory (for duplicates and the clients' owners),
@@ -71,7 +57,7 @@ export class V1Importer {
   private readonly clients = emptyTally();
   /** Accepted (imported, already there, or would be in a dry run) user -> clients given so far. */
   private readonly accepted = new Map<string, number>();
-  private readonly skippedUsers = new Set<string>();
+  private readonly skippedUsers = new Map<string, SkipReason>();
   private readonly nameHolders = new Map<string, string>();
   private readonly seenClients = new Set<string>();
 
@@ -89,39 +75,45 @@ export class V1Importer {
     };
   }
 
-  async importUsers(entries: AsyncIterable<V1Entry>): Promise<void> {
-    let batch: PendingUser[] = [];
-    const flush = async () => {
-      const b = batch;
-      batch = [];
-      await this.flushUsers(b);
-    };
-    // A file that breaks off (bad JSON) still gets the entries read before it stored.
-    try {
-      for await (const entry of entries) {
-        const pending = this.readUser(entry, this.users.read++);
-        if (pending) batch.push(pending);
-        if (batch.length >= this.batchSize) await flush();
-        this.deps.observer.progress('users', this.users);
-      }
-    } finally {
-      await flush();
-    }
+  importUsers(entries: AsyncIterable<V1Entry>): Promise<void> {
+    return this.pass(
+      'users',
+      entries,
+      (e, i) => this.readUser(e, i),
+      (b) => this.flushUsers(b),
+    );
   }
 
-  async importClients(entries: AsyncIterable<V1Entry>): Promise<void> {
-    let batch: ImportedClient[] = [];
+  importClients(entries: AsyncIterable<V1Entry>): Promise<void> {
+    return this.pass(
+      'clients',
+      entries,
+      (e, i) => this.readClient(e, i),
+      (b) => this.flushClients(b),
+    );
+  }
+
+  /** One file: entries are checked as they come and written a batch at a time. */
+  private async pass<T>(
+    phase: ImportPhase,
+    entries: AsyncIterable<V1Entry>,
+    read: (entry: V1Entry, index: number) => T | null,
+    write: (batch: T[]) => Promise<void>,
+  ): Promise<void> {
+    const tally = phase === 'users' ? this.users : this.clients;
+    let batch: T[] = [];
     const flush = async () => {
       const b = batch;
       batch = [];
-      await this.flushClients(b);
+      if (b.length > 0) await write(b);
     };
+    // A file that breaks off (bad JSON) still gets the entries read before the break stored.
     try {
       for await (const entry of entries) {
-        const pending = this.readClient(entry, this.clients.read++);
+        const pending = read(entry, tally.read++);
         if (pending) batch.push(pending);
         if (batch.length >= this.batchSize) await flush();
-        this.deps.observer.progress('clients', this.clients);
+        this.deps.observer.progress(phase, tally);
       }
     } finally {
       await flush();
@@ -144,26 +136,16 @@ export class V1Importer {
       this.skip('users', key, 'duplicate_key');
       return null;
     }
-    let user;
-    let username;
-    let age;
-    try {
-      user = parseInput(V1UserSchema, value);
-      // Exactly as sign-up checks them (core/accounts/account-service.ts).
-      username = normalizeUsername(user.username);
-      if (!username) throw new OmeChatError('USERNAME_INVALID');
-      const parsedAge = AgeSchema.safeParse(user.age);
-      if (!parsedAge.success) throw new OmeChatError('AGE_INVALID');
-      age = parsedAge.data;
-    } catch (e) {
-      this.skippedUsers.add(id);
-      this.skip('users', key, 'malformed', describe(e));
+    const parsed = parseV1User(value);
+    if (!parsed.ok) {
+      this.skippedUsers.set(id, 'malformed');
+      this.skip('users', key, 'malformed', parsed.detail);
       return null;
     }
-    const username_key = usernameKey(username);
+    const { username, username_key, age, secret } = parsed.value;
     const holder = this.nameHolders.get(username_key);
     if (holder !== undefined) {
-      this.skippedUsers.add(id);
+      this.skippedUsers.set(id, 'duplicate_username');
       this.skip('users', key, 'duplicate_username', `as ${hexOf(holder)}`);
       return null;
     }
@@ -172,11 +154,10 @@ export class V1Importer {
     this.accepted.set(id, 0);
     // v1 kept the age given at sign-up and no date: it becomes the sign-up age as of the import day.
     const created_at = this.startedAt;
-    return { user_hash: key, username, username_key, age_at_signup: age, created_at, secret: user.secret };
+    return { user_hash: key, username, username_key, age_at_signup: age, created_at, secret };
   }
 
   private async flushUsers(batch: PendingUser[]): Promise<void> {
-    if (batch.length === 0) return;
     const { existing, keyHolders } = await this.deps.store.findUsers(
       batch.map((u) => u.user_hash),
       batch.map((u) => u.username_key),
@@ -211,7 +192,7 @@ export class V1Importer {
 
   private refuseUser(user_hash: string, reason: SkipReason): void {
     this.accepted.delete(compact(user_hash));
-    this.skippedUsers.add(compact(user_hash));
+    this.skippedUsers.set(compact(user_hash), reason);
     this.skip('users', user_hash, reason);
   }
 
@@ -226,17 +207,18 @@ export class V1Importer {
       return null;
     }
     this.seenClients.add(id);
-    let client;
-    try {
-      client = parseInput(V1ClientSchema, value);
-    } catch (e) {
-      this.skip('clients', key, 'malformed', describe(e));
+    const parsed = parseV1Client(value);
+    if (!parsed.ok) {
+      this.skip('clients', key, 'malformed', parsed.detail);
       return null;
     }
+    const client = parsed.value;
     const owner = compact(client.owner);
     const given = this.accepted.get(owner);
     if (given === undefined) {
-      this.skip('clients', key, this.skippedUsers.has(owner) ? 'owner_skipped' : 'orphan_client');
+      const ownerSkipped = this.skippedUsers.get(owner);
+      if (ownerSkipped) this.skip('clients', key, 'owner_skipped', SKIP_REASONS[ownerSkipped]);
+      else this.skip('clients', key, 'orphan_client');
       return null;
     }
     if (given >= this.deps.maxClientsPerUser) {
@@ -254,7 +236,6 @@ export class V1Importer {
   }
 
   private async flushClients(batch: ImportedClient[]): Promise<void> {
-    if (batch.length === 0) return;
     const owners = await this.deps.store.findClients(batch.map((c) => c.client_hash));
     const fresh: ImportedClient[] = [];
     for (const c of batch) {
