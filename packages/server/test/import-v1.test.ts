@@ -19,9 +19,15 @@ function setUp() {
   const env = { DATA_DIR: join(s.dir, 'data'), DEVICES_PER_ACCOUNT: '4' };
   const run = async (...extra: string[]) => {
     const io = captureIo();
-    const code = await runImportV1(['--users', s.usersFile, '--clients', s.clientsFile, ...extra], io, env, {
-      tty: false,
-    });
+    const batchSize = extra.includes('--batch-of-2') ? 2 : undefined;
+    const args = [
+      '--users',
+      s.usersFile,
+      '--clients',
+      s.clientsFile,
+      ...extra.filter((a) => a !== '--batch-of-2'),
+    ];
+    const code = await runImportV1(args, io, env, { tty: false, ...(batchSize ? { batchSize } : {}) });
     return { code, out: io.text() };
   };
   const dataText = () =>
@@ -99,6 +105,16 @@ describe('omechat import-v1 (SQLite)', () => {
     expect(again.out).toMatch(/users: 12 read, 0 imported, 4 already there, 8 skipped/);
     expect(again.out).toMatch(/clients: 14 read, 0 imported, 6 already there, 8 skipped/);
     expect(again.out).toContain('Nothing imported: every valid entry was imported before.');
+  });
+
+  it('gives the same result in batches of two (duplicates and owners across batch boundaries)', async () => {
+    const { s, run } = setUp();
+    const { code, out } = await run('--batch-of-2');
+    expect(code).toBe(0);
+    expect(out).toMatch(countLine('users', s.expected.users));
+    expect(out).toMatch(countLine('clients', s.expected.clients));
+    expect(out).toContain(`skipped user ${s.alice.hash}: same hash as an earlier entry`);
+    expect(out).toMatch(/malformed entry: 6 users, 3 clients/);
   });
 
   it('an imported user signs in with the old secret, and an imported client token authenticates', async () => {

@@ -32,6 +32,7 @@ export interface ImportV1Options {
   hasher?: SecretHasher;
   tty?: boolean;
   progressIntervalMs?: number;
+  batchSize?: number;
 }
 
 /** `omechat import-v1`: exit code 0 done, 1 a file could not be read to its end, 2 usage or configuration. */
@@ -105,6 +106,7 @@ export async function runImportV1(
     dryRun: values['dry-run'] === true,
     // Leave room for one sign-in on the new server (the legacy sign-in that rotates the secret).
     maxClientsPerUser: Math.max(0, config.DEVICES_PER_ACCOUNT - 1),
+    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
   });
   let phase: ImportPhase = 'users';
   try {
