@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientEntries, userEntry, v1User, V1FileWriter } from '../../packages/server/test/v1-files.js';
+import { clientEntries, userEntry, v1User, V1FileWriter } from '@omechat/test-kit';
 
 const n = Number(process.argv[2] ?? 100_000);
 const cost = process.argv[3] ?? 'cheap';

@@ -1,7 +1,6 @@
 // Child of import-v1-bench.ts: one `omechat import-v1` run, then its peak RSS and time as JSON.
 import { availableParallelism } from 'node:os';
-import { runImportV1 } from '../../packages/server/src/cli/import-v1-cli.js';
-import { Argon2SecretHasher } from '../../packages/server/src/hashing/argon2-secret-hasher.js';
+import { Argon2SecretHasher, runImportV1 } from '@omechat/server';
 
 const [users, clients, dataDir, cost] = process.argv.slice(2) as [string, string, string, string];
 // The server has no setting below the OWASP floor (ARGON2_MEMORY_KIB >= 19456): the bench injects a

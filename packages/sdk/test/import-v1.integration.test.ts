@@ -6,9 +6,15 @@ import { WebSocket } from 'ws';
 import { OmeChatClient } from '../src/omechat-client.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
 import type { ChatMessage, ChatSummary } from '../src/sdk-types.js';
-import { runImportV1 } from '../../server/src/cli/import-v1-cli.js';
-import { startTestServer, type TestServer } from '../../server/test/test-server.js';
-import { clientEntries, userEntry, v1User, writeV1File } from '../../server/test/v1-files.js';
+import { runImportV1 } from '@omechat/server';
+import {
+  clientEntries,
+  startTestServer,
+  userEntry,
+  v1User,
+  writeV1File,
+  type TestServer,
+} from '@omechat/test-kit';
 
 const dir = mkdtempSync(join(tmpdir(), 'omechat-v1-sdk-'));
 let server: TestServer | undefined;

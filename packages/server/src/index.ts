@@ -4,3 +4,4 @@ export { startServer, type RunningServer, type StartOptions } from './main.js';
 export { loadConfig, type Config } from './config.js';
 export { Argon2SecretHasher } from './hashing/argon2-secret-hasher.js';
 export type { SecretHasher } from './ports/secret-hasher.js';
+export { runImportV1, type ImportV1Options } from './cli/import-v1-cli.js';

@@ -9,7 +9,7 @@ import {
   v1User,
   writeV1File,
   type V1TestUser,
-} from './v1-files.js';
+} from '@omechat/test-kit';
 import type { CliIo } from '../src/cli/admin-cli.js';
 
 /**

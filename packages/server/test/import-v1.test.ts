@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runImportV1 } from '../src/cli/import-v1-cli.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { captureIo, v1Scenario } from './import-v1-scenario.js';
-import { startTestServer } from './test-server.js';
+import { startTestServer } from '@omechat/test-kit';
 
 const dirs: string[] = [];
 afterEach(() => {
