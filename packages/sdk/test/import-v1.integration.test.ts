@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { OmeChatClient } from '../src/omechat-client.js';
+import { rejection } from './rejection.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
 import type { ChatMessage, ChatSummary } from '../src/sdk-types.js';
 import { runImportV1 } from '@omechat/server';
@@ -36,7 +37,7 @@ function next<T>(c: OmeChatClient, event: 'message' | 'chat.started', pred: (p: 
 }
 
 describe('a user imported from v1, through the SDK', () => {
-  it('signs in with the old secret and chats end to end with another imported user', async () => {
+  it('signs in with the old secret, is made to rotate it, and chats end to end with another imported user', async () => {
     // Imported clients (v1 devices) have no prekey bundle: the partner's SDK must still get through.
     const ann = v1User('ann_v1', 16, 2);
     const ben = v1User('ben_v1', 17, 1, 32);
@@ -53,17 +54,29 @@ describe('a user imported from v1, through the SDK', () => {
     expect(out.join('')).toMatch(/users: 2 read, 2 imported/);
 
     server = await startTestServer({}, { dataDir: data });
-    const signIn = (username: string, secret: string) =>
+    const signIn = (username: string, secret: string, legacySecret?: boolean) =>
       OmeChatClient.signIn({
         baseUrl: server!.url,
         username,
         secret,
+        ...(legacySecret ? { legacySecret } : {}),
         label: 'new app',
         keyStore: new MemoryKeyStore(),
         WebSocketImpl: WebSocket as never,
       });
-    const a = await signIn('ANN_V1', ann.secret);
-    const b = await signIn('ben_v1', ben.secret);
+    // The SDK sends an old secret only when told it is one; the import made both accounts legacy, so
+    // signing in rotates: a new secret made on the device, shown once.
+    expect((await rejection(signIn('ann_v1', ann.secret))).code).toBe('SECRET_INVALID');
+    const a = await signIn('ANN_V1', ann.secret, true);
+    const b = await signIn('ben_v1', ben.secret, true);
+    const annSecret = a.takeRotatedSecret();
+    expect(annSecret).toMatch(/^[A-Za-z0-9]{64}$/);
+    expect(b.takeRotatedSecret()).not.toBeNull();
+    // The old secret is dead now; the new one signs in as a v2 account.
+    expect((await rejection(signIn('ann_v1', ann.secret, true))).code).toBe('INVALID_CREDENTIALS');
+    const a2 = await signIn('ann_v1', annSecret!);
+    expect(a2.takeRotatedSecret()).toBeNull();
+    a2.close();
     await Promise.all([a.connect(), b.connect()]);
 
     const started = next<ChatSummary>(a, 'chat.started');

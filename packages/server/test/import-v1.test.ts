@@ -117,25 +117,39 @@ describe('omechat import-v1 (SQLite)', () => {
     expect(out).toMatch(/malformed entry: 6 users, 3 clients/);
   });
 
-  it('an imported user signs in with the old secret, and an imported client token authenticates', async () => {
+  it('an imported user signs in with the old secret as a legacy account that must rotate; v1 tokens may only rotate', async () => {
     const { s, env, run } = setUp();
     expect((await run()).code).toBe(0);
     const server = await startTestServer({ DEVICES_PER_ACCOUNT: '4' }, { dataDir: env.DATA_DIR });
     try {
       const signIn = await server.api('/api/v1/clients', {
-        body: { username: 'many devices', secret: s.many.secret },
+        body: { username: 'many devices', legacy_secret: s.many.secret },
       });
       // The import left room for this sign-in under the device cap.
       expect(signIn.status).toBe(201);
-      expect(signIn.body.user_hash).toBe(s.many.hash);
+      expect(signIn.body).toMatchObject({ user_hash: s.many.hash, rotation_required: true });
+      const auth = `${signIn.body.client_hash}.${signIn.body.access_token}`;
+      // It may read the account (legacy_secret: true) and rotate, nothing else.
+      expect((await server.api('/api/v1/account', { auth })).body.legacy_secret).toBe(true);
+      expect((await server.api('/api/v1/clients', { auth })).body.error.code).toBe(
+        'SECRET_ROTATION_REQUIRED',
+      );
+      // The 32-character secret of v1 works the same; a wrong one, or the secret as an authenticator, does not.
+      const bob = await server.api('/api/v1/clients', {
+        body: { username: 'BOB_V1', legacy_secret: s.bob.secret },
+      });
+      expect(bob.status).toBe(201);
       const wrong = await server.api('/api/v1/clients', {
-        body: { username: 'alice', secret: s.bob.secret },
+        body: { username: 'alice', legacy_secret: s.bob.secret },
       });
       expect(wrong.status).toBe(401);
+      const asAuthenticator = await server.api('/api/v1/clients', {
+        body: { username: 'alice', authenticator: s.alice.secret },
+      });
+      expect(asAuthenticator.status).toBe(401);
       const c = s.alice.clients[0]!;
-      const me = await server.api('/api/v1/account', { auth: `${c.hash}.${c.token}` });
-      expect(me.status).toBe(200);
-      expect(me.body).toMatchObject({ user_hash: s.alice.hash, username: 'Alice', age: 16 });
+      const v1Client = await server.api('/api/v1/clients', { auth: `${c.hash}.${c.token}` });
+      expect(v1Client.body.error.code).toBe('SECRET_ROTATION_REQUIRED');
     } finally {
       await server.close();
     }

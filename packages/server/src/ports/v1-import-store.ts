@@ -1,12 +1,14 @@
 /**
  * Batch writes for `omechat import-v1` (core/v1-import): what is already there, and inserts of
- * many accounts and clients in one transaction each. Imported rows are plain users and clients.
+ * many accounts and clients in one transaction each. The old server knew every secret and token,
+ * so imported users are legacy accounts (`secret_kind` 'raw', `legacy_secret`: they rotate at their
+ * next sign-in) and imported clients are `rotation_only`.
  */
 export interface ImportedUser {
   user_hash: string;
   username: string;
   username_key: string;
-  /** argon2id PHC string of the v1 secret, checked by sign-in like any other; never the secret. */
+  /** argon2id PHC string of the raw v1 secret, checked by a legacy sign-in; never the secret. */
   secret_hash: string;
   age_at_signup: number;
   created_at: number;

@@ -38,7 +38,13 @@ export function describeV1ImportStoreContract(
       const a = user('Ann');
       const b = user('Ben');
       expect(await store.v1Import.insertUsers([a, b])).toEqual(new Set([a.user_hash, b.user_hash]));
-      expect(await store.getUser(a.user_hash)).toEqual({ ...a, last_seen_day: null });
+      expect(await store.getUser(a.user_hash)).toEqual({
+        ...a,
+        last_seen_day: null,
+        secret_kind: 'raw',
+        legacy_secret: true,
+        identity_key: null,
+      });
       const sameName = user('ANN');
       const c = user('Cid');
       const inserted = await store.v1Import.insertUsers([
@@ -65,7 +71,10 @@ export function describeV1ImportStoreContract(
       const inserted = await store.v1Import.insertClients([first, ...more], 3);
       expect(inserted).toEqual(new Set([more[0]!.client_hash, more[1]!.client_hash]));
       expect(await store.listClients(a.user_hash)).toHaveLength(3);
-      expect((await store.getClient(first.client_hash))?.token_hash).toBe(first.token_hash);
+      expect(await store.getClient(first.client_hash)).toMatchObject({
+        token_hash: first.token_hash,
+        rotation_only: true,
+      });
       const owners = await store.v1Import.findClients([first.client_hash, more[2]!.client_hash]);
       expect(owners).toEqual(new Map([[first.client_hash, a.user_hash]]));
     });

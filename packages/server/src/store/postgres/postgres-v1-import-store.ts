@@ -26,8 +26,10 @@ export class PostgresV1ImportStore implements V1ImportStore {
     // One statement: atomic, and a collision (hash or username key) skips only that row.
     const col = <K extends keyof ImportedUser>(k: K) => users.map((u) => u[k]);
     const r = await this.pool.query<{ user_hash: string }>(
-      `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day)
-       SELECT h, n, k, s, a, c, NULL
+      // A legacy account: the hash is of the raw v1 secret, which the old server knew (rotate it).
+      `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day,
+                          secret_kind, legacy_secret, identity_key)
+       SELECT h, n, k, s, a, c, NULL, 'raw', TRUE, NULL
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[]) AS t(h, n, k, s, a, c)
        ON CONFLICT DO NOTHING RETURNING user_hash`,
       [
@@ -62,8 +64,9 @@ export class PostgresV1ImportStore implements V1ImportStore {
       const inserted = new Set<string>();
       for (const x of clients) {
         const r = await c.query(
-          `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day)
-           SELECT $1::text, $2::text, $3::text, $4::text, $5::bigint, NULL
+          // v1 tokens were known to the old server too: such a client may only rotate the secret.
+          `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day, rotation_only)
+           SELECT $1::text, $2::text, $3::text, $4::text, $5::bigint, NULL, TRUE
            WHERE (SELECT COUNT(*) FROM clients WHERE user_hash = $2) < $6
            ON CONFLICT DO NOTHING`,
           [x.client_hash, x.user_hash, x.token_hash, x.label, x.created_at, maxPerUser],

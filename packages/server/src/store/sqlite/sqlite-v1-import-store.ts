@@ -13,16 +13,19 @@ export class SqliteV1ImportStore implements V1ImportStore {
         'SELECT username_key, user_hash FROM users WHERE username_key IN (SELECT value FROM json_each(?))',
       ),
       insertUser: p(
-        `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day)
-         VALUES (@user_hash, @username, @username_key, @secret_hash, @age_at_signup, @created_at, NULL)
+        // A legacy account: the hash is of the raw v1 secret, which the old server knew (rotate it).
+        `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day,
+                            secret_kind, legacy_secret, identity_key)
+         VALUES (@user_hash, @username, @username_key, @secret_hash, @age_at_signup, @created_at, NULL, 'raw', 1, NULL)
          ON CONFLICT DO NOTHING`,
       ),
       clientOwners: p(
         'SELECT client_hash, user_hash FROM clients WHERE client_hash IN (SELECT value FROM json_each(?))',
       ),
       insertClient: p(
-        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day)
-         SELECT @client_hash, @user_hash, @token_hash, @label, @created_at, NULL
+        // v1 tokens were known to the old server too: such a client may only rotate the secret.
+        `INSERT INTO clients (client_hash, user_hash, token_hash, label, created_at, last_seen_day, rotation_only)
+         SELECT @client_hash, @user_hash, @token_hash, @label, @created_at, NULL, 1
          WHERE (SELECT COUNT(*) FROM clients WHERE user_hash = @user_hash) < @max
          ON CONFLICT DO NOTHING`,
       ),
