@@ -68,6 +68,11 @@ describe('omechat import-v1 (PostgreSQL)', () => {
     expect(alice.age_at_signup).toBe(16);
     expect(await verify(alice.secret_hash, s.alice.secret)).toBe(true);
     expect(await sql(`SELECT * FROM clients WHERE user_hash = '${s.many.hash}'`)).toHaveLength(3);
+    // Legacy accounts (they rotate at their next sign-in) with rotation-only v1 clients.
+    expect(await sql('SELECT DISTINCT secret_kind, legacy_secret FROM users')).toEqual([
+      { secret_kind: 'raw', legacy_secret: true },
+    ]);
+    expect(await sql('SELECT DISTINCT rotation_only FROM clients')).toEqual([{ rotation_only: true }]);
 
     const second = await run();
     expect(second.out).toMatch(/users: 12 read, 0 imported, 4 already there, 8 skipped/);
