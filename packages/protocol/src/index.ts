@@ -17,3 +17,4 @@ export * from './admin-schemas.js';
 export * from './network-ban-schemas.js';
 export * from './http-response-schemas.js';
 export * from './server-frames.js';
+export * from './v1-import-schemas.js';

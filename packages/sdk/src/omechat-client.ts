@@ -266,7 +266,9 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
   }
 
   /** Appeals a strike (by its `appeal_id`) with username + secret; no signed-in device needed. */
-  static async appeal(o: AccountCredentialsOptions & { appeal_id: string; text: string }): Promise<AppealView> {
+  static async appeal(
+    o: AccountCredentialsOptions & { appeal_id: string; text: string },
+  ): Promise<AppealView> {
     return new HttpApi(o.baseUrl, o.fetchImpl).appeal({
       ...accountCredentials(o.username, o.secret),
       appeal_id: o.appeal_id,

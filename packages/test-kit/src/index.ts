@@ -5,3 +5,13 @@ export { appendRunLog, runLogFile, scanLogLines } from './log-scan.js';
 export { EVASION_TEST_ENV } from './evasion-test-env.js';
 export { solveSignup } from './solve-signup.js';
 export * from './spawn-server.js';
+export {
+  V1FileWriter,
+  clientEntries,
+  userEntry,
+  v1Hash,
+  v1Secret,
+  v1User,
+  writeV1File,
+  type V1TestUser,
+} from './v1-files.js';

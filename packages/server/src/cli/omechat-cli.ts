@@ -2,15 +2,17 @@ import { ConfigError, loadConfig } from '../config.js';
 import { startServer } from '../main.js';
 import { runAdmin } from './admin-cli.js';
 import { readAll, runSecretCommand } from './secret-commands.js';
+import { runImportV1 } from './import-v1-cli.js';
 
 const USAGE = `Usage: omechat <command>
 
 Commands:
-  serve      Start the OmeChat server (configuration from environment variables; see docs/operations.md)
-  admin      Moderation: reports, bans, appeals, moderators, audit ('omechat admin --help')
+  serve          Start the OmeChat server (configuration from environment variables; see docs/operations.md)
+  admin          Moderation: reports, bans, appeals, moderators, audit ('omechat admin --help')
   new-secret     Make a new account secret on this machine (for the HTTP API by hand; apps do this themselves)
   authenticator  Read a secret from standard input, print the authenticator the server expects for it
-  help       Show this help
+  import-v1      Import the original OmeChat's user.json and client.json ('omechat import-v1 --help')
+  help           Show this help
 `;
 
 /** The `omechat` command line. */
@@ -32,6 +34,12 @@ export async function runCli(argv: string[]): Promise<number> {
         err: (t) => process.stderr.write(t),
         readStdin: () => readAll(process.stdin),
       });
+    case 'import-v1':
+      return runImportV1(
+        argv.slice(1),
+        { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+        process.env,
+      );
     case 'help':
     case '--help':
     case '-h':

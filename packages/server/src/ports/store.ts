@@ -4,8 +4,10 @@
  * database fits; the SQLite adapter resolves synchronously underneath.
  */
 import type { ModerationStore } from './moderation-store.js';
+import type { V1ImportStore } from './v1-import-store.js';
 
 export type * from './moderation-store.js';
+export type * from './v1-import-store.js';
 
 export interface UserRecord {
   user_hash: string;
@@ -190,5 +192,7 @@ export interface Store
   extends AccountStore, TrustStore, ChatStore, EnvelopeStore, PrekeyStore, ServerKeyStore, BlockStore {
   /** Moderation tables on the same database (ports/moderation-store.ts). */
   readonly moderation: ModerationStore;
+  /** Batch writes of `omechat import-v1` (ports/v1-import-store.ts). */
+  readonly v1Import: V1ImportStore;
   close(): Promise<void>;
 }

@@ -58,7 +58,8 @@ interface SkipRecord {
   expiresAt: number;
 }
 
-const HASH_RE = /^[0-9a-f]{64}$/;
+// 64 hex, or 128 for ids kept from a v1 import (omechat import-v1).
+const HASH_RE = /^(?:[0-9a-f]{64}|[0-9a-f]{128})$/;
 const TOLERANCES = MAX_TOLERANCE + 1;
 const MINOR_MAX_TOLERANCE_IN_BUCKETS = effectiveTolerance(ADULT_AGE - 1, MAX_TOLERANCE);
 
@@ -67,7 +68,8 @@ function bucketIndex(age: number, effTol: number, newcomer: boolean): number {
 }
 
 function pairKey(a: string, b: string): string {
-  return a < b ? a + b : b + a;
+  // The separator keeps ids of different lengths from running together.
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
 /**
@@ -122,8 +124,8 @@ export class MatchingQueue {
    * Throws RangeError on a malformed hash, an age outside 13-120 or a tolerance outside 0-5.
    */
   join(req: JoinRequest): Match | null {
-    if (!HASH_RE.test(req.user_hash)) throw new RangeError('user_hash must be 64 lowercase hex');
-    if (!HASH_RE.test(req.client_hash)) throw new RangeError('client_hash must be 64 lowercase hex');
+    if (!HASH_RE.test(req.user_hash)) throw new RangeError('user_hash must be 64 or 128 lowercase hex');
+    if (!HASH_RE.test(req.client_hash)) throw new RangeError('client_hash must be 64 or 128 lowercase hex');
     if (!isValidAge(req.age)) throw new RangeError('age must be an integer 13-120');
     const effTol = effectiveTolerance(req.age, req.tolerance);
     this.leave(req.user_hash);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../store-contract.js';
+import { describeV1ImportStoreContract } from '../v1-import-store-contract.js';
 import { PostgresStore } from './postgres-store.js';
 
 // Needs PostgreSQL (see README); fails loudly when it is not there.
@@ -23,6 +24,7 @@ async function openFresh() {
 }
 
 describeStoreContract('PostgresStore', openFresh);
+describeV1ImportStoreContract('PostgresStore', openFresh);
 
 describe('PostgresStore specifics', () => {
   it('is reachable (this suite must not pass without PostgreSQL)', async () => {

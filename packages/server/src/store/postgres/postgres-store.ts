@@ -14,6 +14,7 @@ import type {
   UserRecord,
 } from '../../ports/store.js';
 import { PostgresModerationStore } from './postgres-moderation-store.js';
+import { PostgresV1ImportStore } from './postgres-v1-import-store.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -30,9 +31,11 @@ export interface PostgresStoreOptions {
 /** The store for many nodes: PostgreSQL through a `pg` pool, same contract as SqliteStore. */
 export class PostgresStore implements Store {
   readonly moderation: PostgresModerationStore;
+  readonly v1Import: PostgresV1ImportStore;
 
   private constructor(readonly pool: pg.Pool) {
     this.moderation = new PostgresModerationStore(pool);
+    this.v1Import = new PostgresV1ImportStore(pool);
   }
 
   static async open(opts: PostgresStoreOptions): Promise<PostgresStore> {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../store-contract.js';
+import { describeV1ImportStoreContract } from '../v1-import-store-contract.js';
 import { SqliteStore } from './sqlite-store.js';
 
 function openTemp() {
@@ -19,6 +20,7 @@ function openTemp() {
 }
 
 describeStoreContract('SqliteStore', async () => openTemp());
+describeV1ImportStoreContract('SqliteStore', async () => openTemp());
 
 describe('SqliteStore specifics', () => {
   it('uses WAL and keeps data across reopen (migrations run once)', async () => {

@@ -14,6 +14,7 @@ import type {
   UserRecord,
 } from '../../ports/store.js';
 import { SqliteModerationStore } from './sqlite-moderation-store.js';
+import { SqliteV1ImportStore } from './sqlite-v1-import-store.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 /** Deleted chats and devices are wiped from the WAL within this long (accounts at once). */
@@ -35,6 +36,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly moderation: SqliteModerationStore;
+  readonly v1Import: SqliteV1ImportStore;
   private readonly stmts;
   private checkpointTimer: NodeJS.Timeout | undefined;
 
@@ -48,6 +50,7 @@ export class SqliteStore implements Store {
     this.db.pragma('secure_delete = ON');
     migrate(this.db);
     this.moderation = new SqliteModerationStore(this.db);
+    this.v1Import = new SqliteV1ImportStore(this.db);
     this.stmts = {
       insertUser: this.db.prepare(
         `INSERT INTO users (user_hash, username, username_key, secret_hash, age_at_signup, created_at, last_seen_day,
