@@ -1,3 +1,4 @@
+import { authenticatorFromSecret } from '@omechat/crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +84,9 @@ describe('two nodes on one bus', () => {
 
   it('closes a revoked device on the other node, and a deleted account everywhere', async () => {
     const u = await signUp(s1, 'cl_rev', 30);
-    const second = await s1.api('/api/v1/clients', { body: { username: 'cl_rev', secret: u.secret } });
+    const second = await s1.api('/api/v1/clients', {
+      body: { username: 'cl_rev', authenticator: authenticatorFromSecret(u.secret) },
+    });
     const ws = await WsTestClient.authed(s2.url, {
       client_hash: second.body.client_hash,
       access_token: second.body.access_token,
@@ -101,7 +104,9 @@ describe('two nodes on one bus', () => {
     const { b, ca, cb, chat_id } = await matchedPair(s1, ['cl_e', 'cl_f'], [30, 30], 0);
     // Node 1 knows b's devices (cached); b adds a device through node 2.
     await send(ca, chat_id, b.client_hash, 'before');
-    const added = await s2.api('/api/v1/clients', { body: { username: 'cl_f', secret: b.secret } });
+    const added = await s2.api('/api/v1/clients', {
+      body: { username: 'cl_f', authenticator: authenticatorFromSecret(b.secret) },
+    });
     const cb2 = await WsTestClient.authed(s2.url, {
       client_hash: added.body.client_hash,
       access_token: added.body.access_token,

@@ -1,3 +1,4 @@
+import { authenticatorFromSecret, generateSecret } from '@omechat/crypto';
 import { randomInt } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { once } from 'node:events';
@@ -49,8 +50,10 @@ async function api(path: string, body?: unknown, auth?: string) {
 }
 
 async function account(username: string) {
-  const acc = await api('/api/v1/accounts', { username, age: 30 });
-  const cl = await api('/api/v1/clients', { username, secret: acc.secret });
+  // The secret stays here, as on a device: the server sees only its authenticator.
+  const authenticator = authenticatorFromSecret(generateSecret());
+  const acc = await api('/api/v1/accounts', { username, age: 30, authenticator });
+  const cl = await api('/api/v1/clients', { username, authenticator });
   return {
     user_hash: cl.user_hash!,
     client_hash: cl.client_hash!,
