@@ -52,7 +52,7 @@ async function api(path: string, body?: unknown, auth?: string) {
 async function account(username: string) {
   // The secret stays here, as on a device: the server sees only its authenticator.
   const authenticator = authenticatorFromSecret(generateSecret());
-  const acc = await api('/api/v1/accounts', { username, age: 30, authenticator });
+  await api('/api/v1/accounts', { username, age: 30, authenticator });
   const cl = await api('/api/v1/clients', { username, authenticator });
   return {
     user_hash: cl.user_hash!,
