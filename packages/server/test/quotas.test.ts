@@ -130,9 +130,9 @@ describe('one-time prekeys per device', () => {
     expect(refused).toMatchObject({ type: 'error', code: 'PREKEY_QUOTA_EXCEEDED' });
     expect(await server.store.countOneTimeKemPrekeys(b.client_hash)).toBe(100);
     expect(await server.store.countOneTimePrekeys(b.client_hash)).toBe(0);
-    // More than one upload may carry is an invalid frame, not a partial store.
+    // More than one upload may carry is refused whole (INVALID_INPUT: a known frame, bad fields).
     const tooMany = await cb.request({ type: 'prekeys.upload', one_time_kem_prekeys: kem(200, 51) });
-    expect(tooMany).toMatchObject({ type: 'error', code: 'INVALID_FRAME' });
+    expect(tooMany).toMatchObject({ type: 'error', code: 'INVALID_INPUT' });
     cb.close();
   });
 });
