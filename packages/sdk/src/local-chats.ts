@@ -173,13 +173,9 @@ export class LocalChats {
       const ops: KeyStoreOp[] = [];
       const changed: ChatMessage[] = [];
       for (const m of await this.history(f.chat_id)) {
-        if (
-          m.from_me &&
-          m.ts <= upTo &&
-          m.status !== 'read' &&
-          m.status !== 'sending' &&
-          m.status !== 'failed'
-        ) {
+        // A message still 'sending' here may already be read there: its sender's ack waits until
+        // the partner's device acknowledged it (docs/protocol.md), and the receipt can overtake it.
+        if (m.from_me && m.ts <= upTo && m.status !== 'read' && m.status !== 'failed') {
           const updated = { ...m, status: 'read' as const };
           ops.push(this.messageOp(updated));
           changed.push(updated);
