@@ -1,7 +1,7 @@
 /**
  * The last fence of the logger (logger.ts): whatever a log line holds, from our code or a
  * library's, loses URL queries, IP addresses and token-shaped strings. Field names are redacted
- * separately; this catches values in messages (a library's "Route GET:/x?token=… not found").
+ * separately; this catches values in messages (a library's "Route GET:/x?… not found" message, query and all).
  */
 const QUERY_AFTER_PATH = /(\/[^\s"'?#<>]*)\?[^\s"'#<>]*/g;
 const BARE_QUERY = /\?[^\s"'#<>=&?]+=[^\s"'#<>]*/g;
