@@ -68,7 +68,6 @@ const versions = Object.fromEntries(
   [
     'ws',
     'socket.io',
-    'socket.io-client',
     'tsx',
     'fastify',
     '@fastify/websocket',

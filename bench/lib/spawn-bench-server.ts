@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -176,10 +176,4 @@ export async function spawnBenchServer(kind: ServerKind, opts: SpawnOptions = {}
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
-}
-
-/** VmRSS of a process from /proc, in bytes (no cooperation needed). */
-export function procRssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }

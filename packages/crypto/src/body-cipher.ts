@@ -10,9 +10,6 @@ import type { Profile } from './profile.js';
 
 const SIGNAL_MAC_LENGTH = 8;
 
-/** Random nonce carried in front of every XChaCha20-Poly1305 body. */
-export const XCHACHA_NONCE_LENGTH = 24;
-
 /** Cipher key material expanded from one message key. */
 export interface MessageKeyMaterial {
   cipherKey: Uint8Array;

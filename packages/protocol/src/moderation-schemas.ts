@@ -131,6 +131,7 @@ export type Standing = z.infer<typeof StandingSchema>;
 export const AccountCredentialsSchema = CreateClientRequestSchema.omit({ label: true, identity_key: true });
 export type AccountCredentials = z.infer<typeof AccountCredentialsSchema>;
 
+/** @alias The standing request's own name, for the route that reads it (the same schema). */
 export const StandingRequestSchema = AccountCredentialsSchema;
 
 export const MAX_APPEAL_TEXT_CHARS = 4000;

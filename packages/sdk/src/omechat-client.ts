@@ -21,7 +21,6 @@ import { ClientConnection } from './client-connection.js';
 import { reportError } from './client-event-sink.js';
 import { ClientMatching } from './client-matching.js';
 import { ClientReports, type ReportOptions } from './client-reports.js';
-import { sessionKey } from './device-sessions.js';
 import { HttpApi } from './http-api.js';
 import type { KeyStore } from './key-store.js';
 import { LocalChats } from './local-chats.js';
@@ -446,5 +445,3 @@ export class OmeChatClient extends TypedEmitter<ClientEvents> {
 function runInBackground(client: OmeChatClient, p: Promise<unknown>): void {
   void p.catch((e) => reportError(client, e));
 }
-
-export { sessionKey };

@@ -16,13 +16,6 @@ export interface ProbationPolicy {
   separatePool: boolean;
 }
 
-export const DEFAULT_PROBATION_POLICY: ProbationPolicy = {
-  days: 3,
-  chats: 5,
-  minChatMs: 60_000,
-  separatePool: true,
-};
-
 /**
  * Probation (MLBS re-entry layer): a new account is on probation until it has both `days` days
  * and `chats` chats with no upheld report. While on it: queue only (no browse, no invitations),

@@ -21,18 +21,6 @@ export interface BehaviourPolicy {
   browsesPerMinute: number;
 }
 
-export const DEFAULT_BEHAVIOUR_POLICY: BehaviourPolicy = {
-  skipsPerHour: 120,
-  probationSkipsPerHour: 40,
-  rapidNexts: 20,
-  rapidNextWindowMs: 5 * MINUTE,
-  nextCooldownMs: 2 * MINUTE,
-  messagesPerMinute: 300,
-  probationMessagesPerMinute: 60,
-  invitationsPerHour: 30,
-  browsesPerMinute: 20,
-};
-
 /**
  * Per-account limits on skips ("next"), messages, invitations and browsing, each refused with a
  * typed error carrying `retry_after`. Rapid skipping earns a cooldown: the next that reaches
