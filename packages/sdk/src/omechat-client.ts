@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the SDK's public face; it builds the modules (docs/architecture.md),
+// routes server frames to them and forwards each public method in one or two lines, with its doc.
 import { defaultPowSolver, type PowProgress, type PowSolver } from './pow-solver.js';
 import { authenticatorFromSecret, generateSecret } from '@omechat/crypto';
 import {

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one WsConnection behaviour per test (requests, replies, reconnects,
+// invalid frames, stopping) against a real ws peer; the groups share the peer and helpers at the top.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import {

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the fuzz suite's generators for every WebSocket frame and HTTP route
+// live next to the properties that use them.
 import { authenticatorFromSecret, generateSecret } from '@omechat/crypto';
 import { randomInt } from 'node:crypto';
 import { request as httpRequest } from 'node:http';

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one contract suite (moderation rules every store must keep), run on
+// SQLite and PostgreSQL; its cases share the fixtures at its top.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OmeChatError, ReportReason } from '@omechat/protocol';
 import type { Actor } from '../core/moderation/audit-log.js';

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the matching queue's rules, one test each, then a seeded simulation
+// that checks them all against a plain model; both use the setup helpers at the top.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MatchingQueue, type JoinRequest, type Match } from './matching-queue.js';
