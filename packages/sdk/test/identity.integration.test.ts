@@ -17,8 +17,10 @@ import { WebSocket } from 'ws';
 import { OmeChatClient } from '../src/omechat-client.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
 import type { ChatMessage, ChatSummary, ClientEvents } from '../src/sdk-types.js';
-import { startTestServer, type TestServer } from '@omechat/test-kit';
+import { eventWaits, waitUntil, startTestServer, type TestServer } from '@omechat/test-kit';
 import { rejection } from './rejection.js';
+
+const { collectEvents, nextEvent } = eventWaits<ClientEvents>();
 
 let server: TestServer;
 beforeAll(async () => {
@@ -27,38 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.destroy();
 });
-
-function nextEvent<K extends keyof ClientEvents>(
-  c: OmeChatClient,
-  event: K,
-  pred: (p: ClientEvents[K]) => boolean = () => true,
-  ms = 15_000,
-): Promise<ClientEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${String(event)} within ${ms} ms`)), ms);
-    const off = c.on(event, (p) => {
-      if (!pred(p)) return;
-      clearTimeout(t);
-      off();
-      resolve(p);
-    });
-  });
-}
-
-function collect<K extends keyof ClientEvents>(c: OmeChatClient, event: K): ClientEvents[K][] {
-  const seen: ClientEvents[K][] = [];
-  c.on(event, (p) => seen.push(p));
-  return seen;
-}
-
-async function until(check: () => Promise<boolean> | boolean, ms = 15_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}
 
 const signIn = (
   username: string,
@@ -203,16 +173,16 @@ describe('identity v2: the server cannot forge Alice', () => {
       ghostDevice,
       GhostSocket,
     );
-    const ghostMessages = collect(ghost, 'message');
+    const ghostMessages = collectEvents(ghost, 'message');
     await ghost.connect();
-    await until(() => ghostFrames.some((f) => f.includes('"prekeys.ok"')));
+    await waitUntil(() => ghostFrames.some((f) => f.includes('"prekeys.ok"')));
 
     // Bob's next message: Alice's real devices read it; Bob refused the ghost's keys.
-    const bobErrors = collect(b1, 'error');
+    const bobErrors = collectEvents(b1, 'error');
     const gotA2 = nextEvent(a2, 'message', (m) => (m as ChatMessage).text === 'the next message');
     await say(b1, a1, chat_id, 'the next message');
     await gotA2;
-    await until(async () => (await b1.history(chat_id)).every((m) => m.status !== 'sending'));
+    await waitUntil(async () => (await b1.history(chat_id)).every((m) => m.status !== 'sending'));
     expect(bobErrors.map((e) => e.code)).toContain('crypto.bad_bundle');
     expect(ghostMessages).toEqual([]);
     expect(ghostFrames.filter((f) => jsonOf(f)?.type === 'envelope')).toEqual([]);
@@ -255,7 +225,7 @@ describe('identity v2: the server cannot forge Alice', () => {
 
     const changed = nextEvent(b1, 'safety-number-changed');
     await a2.connect();
-    await until(async () => (await a2.listChats()).some((c) => c.chat_id === chat_id && c.active));
+    await waitUntil(async () => (await a2.listChats()).some((c) => c.chat_id === chat_id && c.active));
     expect((await say(a2, b1, chat_id, 'new secret, same me')).text).toBe('new secret, same me');
     expect(await changed).toEqual({ user_hash: acc.body.user_hash });
     const after = (await b1.safetyNumber(chat_id)).digits;
@@ -270,7 +240,7 @@ describe('identity v2: the server cannot forge Alice', () => {
     const a3 = await signIn('old_alice', fresh);
     expect(a3.takeRotatedSecret()).toBeNull();
     await a3.connect();
-    await until(async () => (await a3.listChats()).some((c) => c.chat_id === chat_id && c.active));
+    await waitUntil(async () => (await a3.listChats()).some((c) => c.chat_id === chat_id && c.active));
     expect((await a3.safetyNumber(chat_id)).digits).toBe(after);
     await say(b1, a3, chat_id, 'hi third device');
 
@@ -288,7 +258,7 @@ describe('identity v2: the server cannot forge Alice', () => {
       WebSocketImpl: WebSocket as never,
     }))!;
     await a3again.connect();
-    await until(async () => (await a3again.listChats()).some((c) => c.chat_id === chat_id && c.active));
+    await waitUntil(async () => (await a3again.listChats()).some((c) => c.chat_id === chat_id && c.active));
     expect((await a3again.history(chat_id)).map((m) => m.text)).toContain('hi third device');
     await say(a3again, b1, chat_id, 'rotated again');
     await changedAgain;

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { OmeChatClient } from '../src/omechat-client.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
-import type { ChatMessage, ChatSummary } from '../src/sdk-types.js';
-import { startTestServer, type TestServer } from '@omechat/test-kit';
+import type { ChatMessage, ClientEvents } from '../src/sdk-types.js';
+import { eventWaits, waitUntil, startTestServer, type TestServer } from '@omechat/test-kit';
+
+const { nextEvent } = eventWaits<ClientEvents>();
 
 /** Every text frame any SDK socket received, to prove no plaintext ever crossed the wire. */
 const wireFrames: string[] = [];
@@ -33,32 +35,6 @@ function device(username: string, secret: string, label: string) {
   });
 }
 
-function nextEvent<T>(
-  c: OmeChatClient,
-  event: 'message' | 'chat.started',
-  pred: (p: T) => boolean = () => true,
-  ms = 15_000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    const off = c.on(event, ((p: T) => {
-      if (!pred(p)) return;
-      clearTimeout(t);
-      off();
-      resolve(p);
-    }) as never);
-  });
-}
-
-async function until(check: () => Promise<boolean>, ms = 15_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}
-
 const texts = (h: ChatMessage[]) => h.map((m) => `${m.from_me ? 'me' : 'them'}:${m.text}`);
 
 describe('end-to-end messaging through the real server and SDK', () => {
@@ -71,8 +47,8 @@ describe('end-to-end messaging through the real server and SDK', () => {
     const b2 = await device('e2e_bob', bob.secret, 'bob phone');
     await Promise.all([a1.connect(), a2.connect(), b1.connect(), b2.connect()]);
 
-    const started = nextEvent<ChatSummary>(a1, 'chat.started');
-    const startedB = nextEvent<ChatSummary>(b1, 'chat.started');
+    const started = nextEvent(a1, 'chat.started');
+    const startedB = nextEvent(b1, 'chat.started');
     expect(await a1.findStranger(2)).toBe('waiting');
     expect(await b1.findStranger(2)).toBe('matched');
     const chat = await started;
@@ -81,17 +57,17 @@ describe('end-to-end messaging through the real server and SDK', () => {
     const chat_id = chat.chat_id;
 
     // Alice -> Bob: both of Bob's devices and Alice's other device decrypt it.
-    const gotB1 = nextEvent<ChatMessage>(b1, 'message', (m) => m.text === 'hello bob');
-    const gotB2 = nextEvent<ChatMessage>(b2, 'message', (m) => m.text === 'hello bob');
-    const gotA2 = nextEvent<ChatMessage>(a2, 'message', (m) => m.text === 'hello bob');
+    const gotB1 = nextEvent(b1, 'message', (m) => m.text === 'hello bob');
+    const gotB2 = nextEvent(b2, 'message', (m) => m.text === 'hello bob');
+    const gotA2 = nextEvent(a2, 'message', (m) => m.text === 'hello bob');
     await a1.sendText(chat_id, 'hello bob');
     expect(await gotB1).toMatchObject({ chat_id, from_me: false, text: 'hello bob' });
     expect((await gotB2).from_me).toBe(false);
     expect((await gotA2).from_me).toBe(true);
 
     // Bob -> Alice from his phone.
-    const gotA1 = nextEvent<ChatMessage>(a1, 'message', (m) => m.text === 'hi alice');
-    const gotB1own = nextEvent<ChatMessage>(b1, 'message', (m) => m.text === 'hi alice');
+    const gotA1 = nextEvent(a1, 'message', (m) => m.text === 'hi alice');
+    const gotB1own = nextEvent(b1, 'message', (m) => m.text === 'hi alice');
     await b2.sendText(chat_id, 'hi alice');
     expect((await gotA1).from_me).toBe(false);
     expect((await gotB1own).from_me).toBe(true);
@@ -104,10 +80,10 @@ describe('end-to-end messaging through the real server and SDK', () => {
     expect((await a2.safetyNumber(chat_id)).digits).toBe(sa.digits);
 
     // Bob's phone goes offline; Alice sends many messages; the server restarts in between.
-    await until(async () => (await b2.history(chat_id)).every((m) => m.status !== 'sending'));
+    await waitUntil(async () => (await b2.history(chat_id)).every((m) => m.status !== 'sending'));
     b2.close();
     for (let i = 0; i < 20; i++) await a1.sendText(chat_id, `offline ${i}`);
-    await until(async () => (await a1.history(chat_id)).every((m) => m.status !== 'sending'));
+    await waitUntil(async () => (await a1.history(chat_id)).every((m) => m.status !== 'sending'));
     for (const c of [a1, a2, b1]) c.close();
     server = await server.restart();
     // The restarted server has a new port: sign the same key stores in again at the new address.
@@ -118,7 +94,7 @@ describe('end-to-end messaging through the real server and SDK', () => {
     });
     expect(b2again).not.toBeNull();
     await b2again!.connect();
-    await until(async () => (await b2again!.history(chat_id)).length === 22);
+    await waitUntil(async () => (await b2again!.history(chat_id)).length === 22);
     const history = texts(await b2again!.history(chat_id));
     expect(history).toEqual([
       'them:hello bob',
@@ -135,18 +111,18 @@ describe('end-to-end messaging through the real server and SDK', () => {
     const b1 = await device('rv_bob', bo.secret, 'b1');
     const b2 = await device('rv_bob', bo.secret, 'b2');
     await Promise.all([a.connect(), b1.connect(), b2.connect()]);
-    const s = nextEvent<ChatSummary>(a, 'chat.started');
+    const s = nextEvent(a, 'chat.started');
     await a.findStranger(2);
     await b1.findStranger(2);
     const { chat_id } = await s;
-    const first = nextEvent<ChatMessage>(b2, 'message', (m) => m.text === 'before');
+    const first = nextEvent(b2, 'message', (m) => m.text === 'before');
     await a.sendText(chat_id, 'before');
     await first;
     await b1.revokeDevice(b2.client_hash);
-    const after = nextEvent<ChatMessage>(b1, 'message', (m) => m.text === 'after revoke');
+    const after = nextEvent(b1, 'message', (m) => m.text === 'after revoke');
     await a.sendText(chat_id, 'after revoke');
     expect((await after).text).toBe('after revoke');
-    await until(async () => (await a.history(chat_id)).every((m) => m.status !== 'sending'));
+    await waitUntil(async () => (await a.history(chat_id)).every((m) => m.status !== 'sending'));
     expect((await a.history(chat_id)).map((m) => m.status)).not.toContain('failed');
     for (const c of [a, b1]) c.close();
   });
@@ -163,17 +139,17 @@ describe('end-to-end messaging through the real server and SDK', () => {
     const thirdFrames: unknown[] = [];
     await Promise.all([c1.connect(), c2.connect(), c3.connect()]);
     c3.on('message', (m) => thirdFrames.push(m));
-    const s = nextEvent<ChatSummary>(c1, 'chat.started');
+    const s = nextEvent(c1, 'chat.started');
     await c1.findStranger(3);
     await c2.findStranger(3);
     const { chat_id } = await s;
-    const got = nextEvent<ChatMessage>(c2, 'message', (m) => m.text === canary);
+    const got = nextEvent(c2, 'message', (m) => m.text === canary);
     await c1.sendText(chat_id, canary);
     expect((await got).text).toBe(canary);
     // And once more while the recipient is offline, so it sits in the store.
     c2.close();
     await c1.sendText(chat_id, `${canary} stored`);
-    await until(async () => (await c1.history(chat_id)).every((m) => m.status !== 'sending'));
+    await waitUntil(async () => (await c1.history(chat_id)).every((m) => m.status !== 'sending'));
     expect(await server.store.countEnvelopes(c2.client_hash)).toBeGreaterThan(0);
 
     expect(thirdFrames).toEqual([]);

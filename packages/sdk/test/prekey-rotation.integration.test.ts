@@ -4,7 +4,9 @@ import { WebSocket } from 'ws';
 import { OmeChatClient } from '../src/omechat-client.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
 import type { ClientEvents } from '../src/sdk-types.js';
-import { startTestServer, type TestServer } from '@omechat/test-kit';
+import { eventWaits, waitUntil, startTestServer, type TestServer } from '@omechat/test-kit';
+
+const { nextEvent } = eventWaits<ClientEvents>();
 
 /**
  * Signed prekey rotation end to end, with a fake clock on the responder: first messages made from
@@ -18,32 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.destroy();
 });
-
-function nextEvent<K extends keyof ClientEvents>(
-  c: OmeChatClient,
-  event: K,
-  pred: (p: ClientEvents[K]) => boolean = () => true,
-  ms = 15_000,
-): Promise<ClientEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${String(event)} within ${ms} ms`)), ms);
-    const off = c.on(event, (p) => {
-      if (!pred(p)) return;
-      clearTimeout(t);
-      off();
-      resolve(p);
-    });
-  });
-}
-
-async function until(check: () => Promise<boolean>, ms = 15_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}
 
 describe('signed prekey rotation through the real server', () => {
   it('the old pair opens in-flight first messages during the grace period, not after', async () => {
@@ -78,7 +54,7 @@ describe('signed prekey rotation through the real server', () => {
     await a1.safetyNumber(chat_id);
     // a2 connects after the match and learns of the chat from the server's list.
     await a2.connect();
-    await until(async () => (await a2.listChats()).some((c) => c.active));
+    await waitUntil(async () => (await a2.listChats()).some((c) => c.active));
     await a2.safetyNumber(chat_id);
     const firstSpk = (await bStore.get<PrekeySet>('prekeys'))!.signedPrekey.id;
 
@@ -104,7 +80,7 @@ describe('signed prekey rotation through the real server', () => {
     expect(rotated.signedPrekey.id).not.toBe(firstSpk);
     expect(rotated.previous?.signedPrekey.id).toBe(firstSpk);
     // The server now serves the new bundle.
-    await until(async () => (await bStore.get<number>('prekeys_bundle_id')) === rotated.signedPrekey.id);
+    await waitUntil(async () => (await bStore.get<number>('prekeys_bundle_id')) === rotated.signedPrekey.id);
 
     // Another week: the grace period is over and the old pair is deleted; a2's first message,
     // still made from the old bundle, no longer opens.

@@ -5,7 +5,9 @@ import { OmeChatClient } from '../src/omechat-client.js';
 import { MemoryKeyStore } from '../src/memory-key-store.js';
 import type { ChatMessage, ChatSummary, ClientEvents } from '../src/sdk-types.js';
 import type { DeviceSessionRecord } from '../src/device-sessions.js';
-import { startTestServer, type TestServer } from '@omechat/test-kit';
+import { eventWaits, waitUntil, startTestServer, type TestServer } from '@omechat/test-kit';
+
+const { nextEvent } = eventWaits<ClientEvents>();
 
 /**
  * What a malicious server can try on the session layer, through the real server and SDK: replaying
@@ -44,32 +46,6 @@ afterAll(async () => {
   await server.destroy();
 });
 
-function nextEvent<K extends keyof ClientEvents>(
-  c: OmeChatClient,
-  event: K,
-  pred: (p: ClientEvents[K]) => boolean = () => true,
-  ms = 15_000,
-): Promise<ClientEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${String(event)} within ${ms} ms`)), ms);
-    const off = c.on(event, (p) => {
-      if (!pred(p)) return;
-      clearTimeout(t);
-      off();
-      resolve(p);
-    });
-  });
-}
-
-async function until(check: () => Promise<boolean>, ms = 15_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}
-
 const storeOf = (c: OmeChatClient) => (c as unknown as { store: MemoryKeyStore }).store;
 const socketOf = (c: OmeChatClient) =>
   sockets
@@ -99,7 +75,7 @@ async function pair(prefix: string) {
   (sockets[before] as unknown as { owner: string }).owner = a.client_hash;
   await b.connect();
   (sockets[before + 1] as unknown as { owner: string }).owner = b.client_hash;
-  await until(async () => (await bStore.get<number>('prekeys_bundle_id')) !== undefined);
+  await waitUntil(async () => (await bStore.get<number>('prekeys_bundle_id')) !== undefined);
   // The server withholds Bob's one-time prekeys (or ran out): drain its stock before the match, so
   // first messages to Bob spend none and only the remembered handshake can stop a replay.
   for (;;) {
@@ -143,7 +119,7 @@ describe('session layer against a malicious server', () => {
     const errors: string[] = [];
     b.on('error', (e) => errors.push(e.code));
     socketOf(b)!.inject({ ...original, id: 'replay1', msg_id: 'ab'.repeat(16) });
-    await until(async () => errors.length > 0);
+    await waitUntil(async () => errors.length > 0);
     expect(errors[0]).toMatch(/^crypto\.(replay|decrypt_failed)$/);
     expect((await storeOf(b).get<DeviceSessionRecord>(sessionKey))!.list).toHaveLength(sessionsBefore);
 
@@ -188,7 +164,7 @@ describe('session layer against a malicious server', () => {
     const sock = socketOf(b)!;
     sock.holdIf = (t) => t.includes('"type":"envelope"');
     const sent = await a.sendText(chat_id, 'secret plan');
-    await until(async () => sock.held.length > 0);
+    await waitUntil(async () => sock.held.length > 0);
     sock.holdIf = null;
     const genuine = JSON.parse(sock.held[0]!) as Record<string, unknown>;
     expect(genuine.msg_id).toBe(sent.msg_id);

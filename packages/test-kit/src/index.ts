@@ -2,6 +2,7 @@
 // `@omechat/test-kit`, never by a relative path into another package (eslint.config.js).
 export * from './test-server.js';
 export { appendRunLog, runLogFile, scanLogLines } from './log-scan.js';
+export { eventWaits, waitUntil, type EventSource } from './event-waits.js';
 export { EVASION_TEST_ENV } from './evasion-test-env.js';
 export { solveSignup } from './solve-signup.js';
 export * from './spawn-server.js';
