@@ -2,6 +2,7 @@ import { SignupChallenges } from '../src/core/signup/signup-challenges.js';
 import { SignupDifficulty } from '../src/core/signup/signup-difficulty.js';
 import { DEFAULT_POW_POLICY, maxCounterOf } from '../src/core/signup/pow-policy.js';
 import { MemoryNetworkState } from '../src/limits/memory-network-state.js';
+import { MemorySharedKeys } from '../src/limits/memory-shared-keys.js';
 import { systemClock } from '../src/ports/clock.js';
 
 export { DEFAULT_POW_POLICY, maxCounterOf };
@@ -17,6 +18,7 @@ export function challengerAt(level: number): SignupChallenges {
   return new SignupChallenges({
     clock: systemClock,
     state,
+    keys: new MemorySharedKeys(systemClock),
     policy,
     difficulty: new SignupDifficulty(state, policy),
   });

@@ -22,6 +22,11 @@ import { RedisBus } from './redis/redis-bus.js';
 import { RedisMatchBoard } from './redis/redis-match-board.js';
 import { RedisMatchQueue } from './redis/redis-match-queue.js';
 import { RedisRateLimiter } from './redis/redis-rate-limiter.js';
+import { RedisNetworkState } from './redis/redis-network-state.js';
+import { RedisSharedKeys } from './redis/redis-shared-keys.js';
+import { MemorySharedKeys } from './limits/memory-shared-keys.js';
+import type { NetworkState } from './ports/network-state.js';
+import type { SharedKeys } from './ports/shared-keys.js';
 import { NodeLock } from './store/postgres/node-lock.js';
 import { ChatService } from './core/chats/chat-service.js';
 import { FrankingTagger } from './core/relay/franking-tagger.js';
@@ -106,8 +111,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     : new MemoryRateLimiter(clock);
   const hub = new ConnectionHub();
   const cluster = new ClusterHub(hub, bus, (e) => logger.warn({ err: e.message }, 'bus publish failed'));
-  // MLBS re-entry, network and behaviour layers (docs/security.md). Network state is RAM only.
-  const networkState = new MemoryNetworkState(clock);
+  // MLBS re-entry, network and behaviour layers (docs/security.md). Network state and the keys
+  // behind network hashes and challenges are RAM only: this node's, or Redis's shared by all nodes.
+  const now = () => clock.now();
+  const networkState: NetworkState = redis
+    ? new RedisNetworkState(redis, config.REDIS_KEY_PREFIX, now)
+    : new MemoryNetworkState(clock);
+  const sharedKeys: SharedKeys = redis
+    ? new RedisSharedKeys(redis, config.REDIS_KEY_PREFIX, now)
+    : new MemorySharedKeys(clock);
   const pow = powPolicy(config);
   const difficulty = new SignupDifficulty(networkState, pow);
   const networkBans = new NetworkBans({
@@ -123,7 +135,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       challengesPerHour: config.CHALLENGES_PER_NETWORK_PER_HOUR,
       reportsPerHour: config.REPORTS_PER_NETWORK_PER_HOUR,
     }),
-    challenges: new SignupChallenges({ clock, state: networkState, difficulty, policy: pow }),
+    challenges: new SignupChallenges({ clock, state: networkState, keys: sharedKeys, difficulty, policy: pow }),
     difficulty,
   });
   const probation = new Probation({ store, clock, policy: probationPolicy(config) });
@@ -284,7 +296,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const services: Services = {
     accounts,
-    networkHasher: new NetworkHasher(clock),
+    networkHasher: new NetworkHasher(clock, sharedKeys),
     network: gate,
     networkBans,
     probation,

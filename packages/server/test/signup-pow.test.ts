@@ -65,7 +65,7 @@ describe('sign-up proof of work', () => {
     const c = await challenge(ip);
     expect(c.level).toBe(1);
     expect(c.challenge.parameters.algorithm).toBe('SCRYPT');
-    expect(JSON.stringify(c)).not.toContain(server.services.networkHasher.hash(ip));
+    expect(JSON.stringify(c)).not.toContain(await server.services.networkHasher.hash(ip));
     const proof = (await solveSignup(c))!;
     const forged = { ...proof, solution: { ...proof.solution, derivedKey: 'ab'.repeat(32) } };
     const bad = await server.api('/api/v1/accounts', {

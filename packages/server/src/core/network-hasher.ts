@@ -1,28 +1,26 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Clock } from '../ports/clock.js';
+import type { SharedKeys } from '../ports/shared-keys.js';
 
 const DAY_MS = 86_400_000;
 
 /**
  * Turns an IP into a keyed hash for throttling, never storing the IP. The key lives only in memory
- * and rotates daily, so yesterday's hashes cannot be linked to today's. IPv6 addresses are cut to
- * their /64, the unit one subscriber usually holds.
+ * (this node's, or Redis's shared by every node, so a network hashes alike whichever node is
+ * asked) and is one per UTC day, forgotten when the day ends, so yesterday's hashes cannot be
+ * linked to today's. IPv6 addresses are cut to their /64, the unit one subscriber usually holds.
  */
 export class NetworkHasher {
-  private key = randomBytes(32);
-  private day: number;
+  constructor(
+    private readonly clock: Clock,
+    private readonly keys: SharedKeys,
+  ) {}
 
-  constructor(private readonly clock: Clock) {
-    this.day = Math.floor(clock.now() / DAY_MS);
-  }
-
-  hash(ip: string): string {
-    const day = Math.floor(this.clock.now() / DAY_MS);
-    if (day !== this.day) {
-      this.day = day;
-      this.key = randomBytes(32);
-    }
-    return createHmac('sha256', this.key).update(networkPrefix(ip)).digest('hex').slice(0, 32);
+  async hash(ip: string): Promise<string> {
+    const now = this.clock.now();
+    const day = Math.floor(now / DAY_MS);
+    const key = await this.keys.get(`nethash:${day}`, (day + 1) * DAY_MS - now);
+    return createHmac('sha256', key).update(networkPrefix(ip)).digest('hex').slice(0, 32);
   }
 }
 

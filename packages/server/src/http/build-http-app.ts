@@ -85,7 +85,7 @@ export async function buildHttpApp(opts: HttpAppOptions): Promise<FastifyInstanc
     closing = true;
   });
   app.addHook('onRequest', async (req, reply) => {
-    req.networkHash = opts.services.networkHasher.hash(req.ip);
+    req.networkHash = await opts.services.networkHasher.hash(req.ip);
     if (closing) {
       void reply.header('connection', 'close');
       throw new OmeChatError('SERVICE_BUSY', { message: 'The server is shutting down.' });
