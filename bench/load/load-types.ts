@@ -38,6 +38,15 @@ export interface RelayJob {
   mode: RelayMode;
   warmupMs: number;
   measureMs: number;
+  /** Several nodes (scenario 8): pair i's A connects to senderUrls[i % n], B to receiverUrls[i % n]. */
+  senderUrls?: string[];
+  receiverUrls?: string[];
+  /** More processes whose CPU counts as the server's (the other nodes, Redis). */
+  extraPids?: number[];
+  /** PostgreSQL: the CPU of the backends serving this database (found at the window's start) counts too. */
+  pg?: { adminUrl: string; database: string };
+  /** Redis: commands it ran during the window (INFO commandstats), to count round trips. */
+  redisUrl?: string;
 }
 
 export interface RelayResult {
@@ -63,6 +72,10 @@ export interface RelayResult {
   latencyMs: { p50: number; p99: number; p999: number; max: number; mean: number; count: number };
   errors: number;
   firstError?: string;
+  /** With `extraPids`/`pg`: each part of serverCpuMicros (nodes, Redis and others, PostgreSQL backends). */
+  cpuMicrosBy?: { server: number; extra: number; postgres: number };
+  /** With `redisUrl`: Redis commands run during the window. */
+  redisCalls?: number;
 }
 
 export interface IdleOpenJob {

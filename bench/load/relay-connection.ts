@@ -116,7 +116,8 @@ export class RelayConnection {
 
 /** Opens many connections with bounded concurrency (a thundering herd would measure the accept queue). */
 export async function openAll(
-  baseUrl: string,
+  /** One server, or connection i's server (several nodes). */
+  baseUrl: string | ((i: number) => string),
   dialect: RelayDialect,
   creds: Creds[],
   concurrency: number,
@@ -126,7 +127,7 @@ export async function openAll(
   const worker = async () => {
     while (next < creds.length) {
       const i = next++;
-      out[i] = await RelayConnection.open(baseUrl, dialect, creds[i]!);
+      out[i] = await RelayConnection.open(typeof baseUrl === 'string' ? baseUrl : baseUrl(i), dialect, creds[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, creds.length) }, worker));

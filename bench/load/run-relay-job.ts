@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { latencySummary } from '../lib/latency-summary.js';
 import { procCpuMicros } from '../lib/proc-cpu-micros.js';
 import { coreBusyPercent, coreTimes } from '../lib/core-busy.js';
@@ -21,14 +23,15 @@ export async function runRelayJob(job: RelayJob): Promise<RelayResult> {
   const dialect = relayDialect(job.server);
   // A fresh prefix per job: envelopes parked from an earlier job (redelivered on connect) are ignored.
   const epochHex = ((epoch = (epoch + 1) >>> 0) >>> 0).toString(16).padStart(8, '0');
+  const spread = (urls?: string[]) => (urls?.length ? (i: number) => urls[i % urls.length]! : job.url);
   const senders = await openAll(
-    job.url,
+    spread(job.senderUrls),
     dialect,
     pairs.map((p) => p.a),
     20,
   );
   const receivers = await openAll(
-    job.url,
+    spread(job.receiverUrls),
     dialect,
     pairs.map((p) => p.b),
     20,
@@ -95,6 +98,13 @@ export async function runRelayJob(job: RelayJob): Promise<RelayResult> {
   }
 
   await sleep(job.warmupMs);
+  const extra = new ProcessSet(job.extraPids ?? []);
+  const pgPids = job.pg ? await backendPids(job.pg.adminUrl, job.pg.database) : [];
+  const pgCpu = new ProcessSet(pgPids);
+  const redis = job.redisUrl ? new Redis(job.redisUrl) : undefined;
+  const calls0 = redis ? await redisCalls(redis) : 0;
+  const extra0 = extra.cpu();
+  const pg0 = pgCpu.cpu();
   const cpu0 = procCpuMicros(job.serverPid);
   const own0 = process.cpuUsage();
   const cores0 = coreTimes();
@@ -104,6 +114,10 @@ export async function runRelayJob(job: RelayJob): Promise<RelayResult> {
   measuring = false;
   const w1 = performance.now();
   const cpu1 = procCpuMicros(job.serverPid);
+  const extraMicros = extra.cpu() - extra0;
+  const pgMicros = pgCpu.cpu() - pg0;
+  const calls = redis ? (await redisCalls(redis)) - calls0 - 1 : undefined;
+  redis?.disconnect();
   const own1 = process.cpuUsage(own0);
   const cores = coreBusyPercent(cores0, coreTimes());
   stopped = true;
@@ -116,7 +130,7 @@ export async function runRelayJob(job: RelayJob): Promise<RelayResult> {
   await sleep(100);
 
   const windowMs = w1 - w0;
-  const serverCpuMicros = cpu1 - cpu0;
+  const serverCpuMicros = cpu1 - cpu0 + extraMicros + pgMicros;
   return {
     sent,
     delivered,
@@ -137,5 +151,53 @@ export async function runRelayJob(job: RelayJob): Promise<RelayResult> {
     latencyMs: latencySummary(latencies, nLat),
     errors,
     ...(firstError ? { firstError } : {}),
+    ...(job.extraPids || job.pg
+      ? {
+          cpuMicrosBy: {
+            server: Math.round(cpu1 - cpu0),
+            extra: Math.round(extraMicros),
+            postgres: Math.round(pgMicros),
+          },
+        }
+      : {}),
+    ...(calls !== undefined ? { redisCalls: calls } : {}),
   };
+}
+
+/** CPU of a set of processes; one that ended counts with what it had used when last seen. */
+class ProcessSet {
+  private readonly last = new Map<number, number>();
+  constructor(private readonly pids: number[]) {}
+  cpu(): number {
+    let sum = 0;
+    for (const pid of this.pids) {
+      try {
+        this.last.set(pid, procCpuMicros(pid));
+      } catch {
+        /* gone: keep its last reading */
+      }
+      sum += this.last.get(pid) ?? 0;
+    }
+    return sum;
+  }
+}
+
+/** The PostgreSQL backends serving `database` now (the nodes' pools are warm by the window). */
+async function backendPids(adminUrl: string, database: string): Promise<number[]> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+    return r.rows.map((x) => x.pid);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Commands Redis has run since it started (all of them: the bench's Redis is its own). */
+async function redisCalls(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  let sum = 0;
+  for (const m of info.matchAll(/calls=(\d+)/g)) sum += Number(m[1]);
+  return sum;
 }

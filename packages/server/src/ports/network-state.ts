@@ -2,8 +2,8 @@
  * What the server remembers about networks (MLBS network layer) and about spent sign-up
  * challenges. Nothing of it may reach the disk: network hashes are keyed under a RAM-only key that
  * rotates daily, and a ban of a network lasts at most 72 hours. One node keeps it in process
- * memory (`MemoryNetworkState`); several nodes would share it in Redis with a TTL on every key
- * (docs/operations.md), which is why this is a port.
+ * memory (`MemoryNetworkState`); several nodes share it in Redis memory with a TTL on every key
+ * (`RedisNetworkState`, docs/operations.md).
  */
 export interface NetworkBan {
   ban_id: string;
