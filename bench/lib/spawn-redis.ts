@@ -34,13 +34,22 @@ export async function spawnRedis(core: number): Promise<BenchRedis> {
     ? spawn('/usr/bin/taskset', ['-c', String(core), REDIS_SERVER, ...args], { stdio: 'ignore' })
     : spawn(REDIS_SERVER, args, { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}/0`;
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
-  await Promise.race([
-    probe.connect(),
-    new Promise((_, j) => setTimeout(() => j(new Error('bench redis did not start')), 10_000)),
-  ]);
-  const pid = Number(/process_id:(\d+)/.exec(await probe.info('server'))![1]);
-  probe.disconnect();
+  // Asks until it answers (it listens a moment after the spawn).
+  let info = '';
+  for (let tries = 0; !info; tries++) {
+    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      info = await probe.info('server');
+    } catch {
+      if (tries > 100) throw new Error('bench redis did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      probe.disconnect();
+    }
+  }
+  const pid = Number(/process_id:(\d+)/.exec(info)![1]);
   return {
     url,
     pid,

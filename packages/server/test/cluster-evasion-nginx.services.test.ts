@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solveSignup } from '@omechat/test-kit';
 import { runAdmin } from '../src/cli/admin-cli.js';
 import { sendFranked } from './franked-messages.js';
-import { startNginxCluster, type NginxCluster } from './nginx-cluster.js';
+import { startNginxCluster, type NginxCluster } from '@omechat/test-kit';
 import { TEST_REDIS_URL } from './test-redis.js';
 import { WsTestClient } from './ws-test-client.js';
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNginxCluster, type NginxCluster } from './nginx-cluster.js';
+import { startNginxCluster, type NginxCluster } from '@omechat/test-kit';
 import { TEST_REDIS_URL } from './test-redis.js';
 import { CF, WsTestClient, b64, randomMsgId } from './ws-test-client.js';
 

@@ -16,3 +16,4 @@ export {
   writeV1File,
   type V1TestUser,
 } from './v1-files.js';
+export { startNginxCluster, type NginxCluster } from './nginx-cluster.js';

@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnServer, type SpawnedServer } from '@omechat/test-kit';
+import { Redis } from 'ioredis';
+import { spawnServer, type SpawnedServer } from './spawn-server.js';
 
 const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 const SHIPPED_CONF = join(
@@ -126,6 +127,11 @@ ${site}
       }
       for (const s of nodes) await s.stop();
       rmSync(dir, { recursive: true, force: true });
+      // The cluster's keys in Redis (queue, presence, network state): the next run starts clean.
+      const r = new Redis(env.REDIS_URL);
+      const keys = await r.keys(`${env.REDIS_KEY_PREFIX}*`);
+      if (keys.length > 0) await r.del(...keys);
+      r.disconnect();
     },
   };
 }
