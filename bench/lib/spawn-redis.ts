@@ -27,7 +27,8 @@ async function freePort(): Promise<number> {
  * belong to the measured nodes alone and not to anything else using the machine's Redis.
  */
 export async function spawnRedis(core: number): Promise<BenchRedis> {
-  if (!existsSync(REDIS_SERVER)) throw new Error(`redis-server not found at ${REDIS_SERVER} (REDIS_SERVER_BIN)`);
+  if (!existsSync(REDIS_SERVER))
+    throw new Error(`redis-server not found at ${REDIS_SERVER} (REDIS_SERVER_BIN)`);
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   const child = existsSync('/usr/bin/taskset')

@@ -127,7 +127,11 @@ export async function openAll(
   const worker = async () => {
     while (next < creds.length) {
       const i = next++;
-      out[i] = await RelayConnection.open(typeof baseUrl === 'string' ? baseUrl : baseUrl(i), dialect, creds[i]!);
+      out[i] = await RelayConnection.open(
+        typeof baseUrl === 'string' ? baseUrl : baseUrl(i),
+        dialect,
+        creds[i]!,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, creds.length) }, worker));

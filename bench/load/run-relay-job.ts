@@ -187,7 +187,9 @@ async function backendPids(adminUrl: string, database: string): Promise<number[]
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
-    const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+    const r = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+      database,
+    ]);
     return r.rows.map((x) => x.pid);
   } finally {
     await c.end();

@@ -135,7 +135,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       challengesPerHour: config.CHALLENGES_PER_NETWORK_PER_HOUR,
       reportsPerHour: config.REPORTS_PER_NETWORK_PER_HOUR,
     }),
-    challenges: new SignupChallenges({ clock, state: networkState, keys: sharedKeys, difficulty, policy: pow }),
+    challenges: new SignupChallenges({
+      clock,
+      state: networkState,
+      keys: sharedKeys,
+      difficulty,
+      policy: pow,
+    }),
     difficulty,
   });
   const probation = new Probation({ store, clock, policy: probationPolicy(config) });

@@ -83,7 +83,11 @@ async function member(i: number, username: string, ip: string) {
   const cl = await api(node(i), '/api/v1/clients', { body: { username, authenticator: AUTH }, ip });
   expect(cl.status).toBe(201);
   const creds = { client_hash: cl.body.client_hash as string, access_token: cl.body.access_token as string };
-  return { ...creds, auth: `${creds.client_hash}.${creds.access_token}`, ws: await WsTestClient.authed(node(i), creds) };
+  return {
+    ...creds,
+    auth: `${creds.client_hash}.${creds.access_token}`,
+    ws: await WsTestClient.authed(node(i), creds),
+  };
 }
 
 describe('evasion state shared by three nodes behind nginx', () => {

@@ -107,7 +107,11 @@ export class SignupChallenges {
     const [signature, keySignature, tagKey] = await Promise.all(
       ['sig', 'keysig', 'tag'].map((n) => this.deps.keys.get(`pow:${n}:${period}`, ttl)),
     );
-    return { signature: signature!.toString('hex'), keySignature: keySignature!.toString('hex'), tag: tagKey! };
+    return {
+      signature: signature!.toString('hex'),
+      keySignature: keySignature!.toString('hex'),
+      tag: tagKey!,
+    };
   }
 }
 
