@@ -18,17 +18,19 @@ redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
 return tostring(v)`;
 
 /**
- * KEYS: ban, bans-of-network set, all-bans zset; ARGV: ban JSON, ban id, ends_at, now, max bans.
- * Every key ends with the ban (the set and zset with the longest ban they hold).
+ * KEYS: ban, bans-of-network set, all-bans zset; ARGV: ban JSON, ban id, ends_at, now, max bans,
+ * ms until the ban ends. Every key ends with the ban (the set and zset with the longest ban they
+ * hold); TTLs are relative, so a node's clock a little off Redis's cannot expire them early.
  */
 const ADD_BAN = `redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[4])
 if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[3])
+local ttl = tonumber(ARGV[6])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
 redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
 for _, k in ipairs({KEYS[2], KEYS[3]}) do
-  local t = redis.call('PEXPIRETIME', k)
-  if t < tonumber(ARGV[3]) then redis.call('PEXPIREAT', k, ARGV[3]) end
+  local left = redis.call('PTTL', k)
+  if left < ttl then redis.call('PEXPIRE', k, ttl) end
 end
 return 1`;
 
@@ -86,6 +88,7 @@ export class RedisNetworkState implements NetworkState {
       ban.ends_at,
       now,
       this.limits.bans,
+      ban.ends_at - now,
     );
     if (added !== 1) throw new OmeChatError('SERVICE_BUSY');
   }
