@@ -15,8 +15,7 @@ export async function relayCpuScenario(ctx: BenchContext) {
     RELAY_KINDS,
   );
   type K = 'ws' | 'socketio' | 'omechat' | 'omechat-store';
-  const m = (k: K, f: (r: (typeof runs)['ws'][number]) => number) =>
-    round(median(runs[k].map(f)), 3);
+  const m = (k: K, f: (r: (typeof runs)['ws'][number]) => number) => round(median(runs[k].map(f)), 3);
   const cpu = (k: K) => m(k, (r) => r.cpuMicrosPerEnvelope);
   const lat = (k: K, q: 'p50' | 'p99' | 'p999') => m(k, (r) => r.latencyMs[q]);
   const cpuRatio = round(cpu('omechat') / cpu('ws'));

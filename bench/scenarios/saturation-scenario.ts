@@ -14,7 +14,8 @@ export async function saturationScenario(ctx: BenchContext) {
     ctx.opts.quick ? 2500 : 4000,
     RELAY_KINDS,
   );
-  const tput = (k: 'ws' | 'socketio' | 'omechat' | 'omechat-store') => round(median(runs[k].map((r) => r.perSecond)), 0);
+  const tput = (k: 'ws' | 'socketio' | 'omechat' | 'omechat-store') =>
+    round(median(runs[k].map((r) => r.perSecond)), 0);
   const cpuPct = (k: 'ws' | 'socketio' | 'omechat' | 'omechat-store') =>
     round(median(runs[k].map((r) => r.serverCpuPercent)), 1);
   const loadPct = (k: 'ws' | 'socketio' | 'omechat' | 'omechat-store') =>

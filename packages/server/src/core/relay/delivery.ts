@@ -1,5 +1,10 @@
 import type { Connection } from '../../ports/connection.js';
-import { heldBytes, toEnvelopeFrame, type InflightEnvelope, type SendableEnvelope } from './inflight-envelope.js';
+import {
+  heldBytes,
+  toEnvelopeFrame,
+  type InflightEnvelope,
+  type SendableEnvelope,
+} from './inflight-envelope.js';
 import type { RelayLimits } from './relay-limits.js';
 
 /**
