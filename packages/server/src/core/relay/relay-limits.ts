@@ -27,7 +27,7 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   highWaterBytes: 1 << 20,
   lowWaterBytes: 256 << 10,
   maxInflight: 2000,
-  maxInflightBytes: 4 << 20,
+  maxInflightBytes: 16 << 20,
   slowConsumerGraceMs: 15_000,
   messagesPerSecond: 20,
   messageBurst: 60,
