@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { BenchOptions } from './bench-options.js';
 import { LoadGeneratorProcess } from './load-generator-process.js';
 import { copyDataDir } from './omechat-data-dir.js';
-import { spawnBenchServer, type BenchServer, type ServerKind } from './spawn-bench-server.js';
+import { isOmechat, spawnBenchServer, type BenchServer, type ServerKind } from './spawn-bench-server.js';
 import { seedRelayFixtures, type RelayFixtures } from '../setup/seed-relay-fixtures.js';
 import { seedIdleClients, type IdleFixtures } from '../setup/seed-idle-clients.js';
 
@@ -51,7 +51,7 @@ export class BenchContext {
     opts: { template?: string; env?: Record<string, string>; cpuProfDir?: string },
     fn: (s: BenchServer) => Promise<T>,
   ): Promise<T> {
-    const data = kind === 'omechat' && opts.template ? copyDataDir(opts.template) : null;
+    const data = isOmechat(kind) && opts.template ? copyDataDir(opts.template) : null;
     const server = await spawnBenchServer(kind, {
       ...(data ? { dataDir: data.dir } : {}),
       env: { BENCH_TOKEN_SECRET: this.baselineSecret, ...opts.env },

@@ -6,7 +6,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { procCpuMicros } from './proc-cpu-micros.js';
 import { SERVER_CORE, spawnPinned } from './spawn-pinned.js';
 
-export type ServerKind = 'ws' | 'socketio' | 'omechat';
+/** `omechat-store`: OmeChat with DELIVERY_ACK=store (design (a) of docs/protocol.md), scenarios 1-2. */
+export type ServerKind = 'ws' | 'socketio' | 'omechat' | 'omechat-store';
+
+export const isOmechat = (kind: ServerKind): boolean => kind === 'omechat' || kind === 'omechat-store';
 
 const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = resolve(BENCH_DIR, '..');
@@ -80,7 +83,7 @@ export interface SpawnOptions {
 
 /** Starts one benchmarked server as its own process, pinned to the server core, on 127.0.0.1. */
 export async function spawnBenchServer(kind: ServerKind, opts: SpawnOptions = {}): Promise<BenchServer> {
-  const ownDir = kind === 'omechat' && !opts.dataDir ? mkdtempSync(join(tmpdir(), 'omechat-bench-')) : null;
+  const ownDir = isOmechat(kind) && !opts.dataDir ? mkdtempSync(join(tmpdir(), 'omechat-bench-')) : null;
   const dataDir = opts.dataDir ?? ownDir;
   const nodeOptions = ['--expose-gc', `--import=${PROBE}`];
   // Node 20 refuses --cpu-prof in NODE_OPTIONS, so it goes on the command line.
@@ -90,12 +93,13 @@ export async function spawnBenchServer(kind: ServerKind, opts: SpawnOptions = {}
     NODE_OPTIONS: nodeOptions.join(' '),
     PORT: '0',
     HOST: '127.0.0.1',
-    ...(kind === 'omechat' ? { ...OMECHAT_BENCH_ENV, DATA_DIR: dataDir! } : {}),
+    ...(isOmechat(kind) ? { ...OMECHAT_BENCH_ENV, DATA_DIR: dataDir! } : {}),
+    ...(kind === 'omechat-store' ? { DELIVERY_ACK: 'store' } : {}),
     ...opts.env,
   };
   const args = [
     ...profArgs,
-    ...(kind === 'omechat'
+    ...(isOmechat(kind)
       ? [OMECHAT_BIN, 'serve']
       : [
           '--import',

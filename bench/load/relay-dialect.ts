@@ -1,4 +1,4 @@
-import type { ServerKind } from '../lib/spawn-bench-server.js';
+import { isOmechat, type ServerKind } from '../lib/spawn-bench-server.js';
 import type { Creds, RelayPair, SealedMessage } from './load-types.js';
 
 /** What an incoming text frame means to the load generator. */
@@ -86,5 +86,5 @@ const socketio: RelayDialect = {
 };
 
 export function relayDialect(kind: ServerKind): RelayDialect {
-  return kind === 'omechat' ? omechat : kind === 'ws' ? ws : socketio;
+  return isOmechat(kind) ? omechat : kind === 'ws' ? ws : socketio;
 }

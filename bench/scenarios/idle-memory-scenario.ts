@@ -24,7 +24,7 @@ export async function idleMemoryScenario(ctx: BenchContext) {
   const fx = await ctx.idleFixtures();
   const lg = await ctx.loadGenerator();
   const count = ctx.idleCount;
-  const runs = { ws: [], socketio: [], omechat: [] } as Record<ServerKind, IdleRun[]>;
+  const runs = { ws: [], socketio: [], omechat: [], 'omechat-store': [] } as Record<ServerKind, IdleRun[]>;
   for (let r = 0; r < ctx.opts.runs; r++) {
     for (const kind of KINDS.map((_, i) => KINDS[(i + r) % KINDS.length]!)) {
       const run = await ctx.withServer(kind, { template: fx.templateDir }, async (s) => {

@@ -1,7 +1,7 @@
 import type { BenchContext } from '../lib/bench-context.js';
 import { median } from '../lib/median.js';
 import type { FigureRow } from '../lib/scenario-result.js';
-import { relayRuns, round } from './relay-runs.js';
+import { RELAY_KINDS, relayRuns, round } from './relay-runs.js';
 
 export const RELAY_RATE = 5000;
 
@@ -12,11 +12,12 @@ export async function relayCpuScenario(ctx: BenchContext) {
     { kind: 'rate', perSecond: RELAY_RATE },
     ctx.opts.quick ? 1000 : 1500,
     ctx.opts.quick ? 3000 : 5000,
+    RELAY_KINDS,
   );
-  const m = (k: 'ws' | 'socketio' | 'omechat', f: (r: (typeof runs)['ws'][number]) => number) =>
-    round(median(runs[k].map(f)), 3);
-  const cpu = (k: 'ws' | 'socketio' | 'omechat') => m(k, (r) => r.cpuMicrosPerEnvelope);
-  const lat = (k: 'ws' | 'socketio' | 'omechat', q: 'p50' | 'p99' | 'p999') => m(k, (r) => r.latencyMs[q]);
+  type K = 'ws' | 'socketio' | 'omechat' | 'omechat-store';
+  const m = (k: K, f: (r: (typeof runs)['ws'][number]) => number) => round(median(runs[k].map(f)), 3);
+  const cpu = (k: K) => m(k, (r) => r.cpuMicrosPerEnvelope);
+  const lat = (k: K, q: 'p50' | 'p99' | 'p999') => m(k, (r) => r.latencyMs[q]);
   const cpuRatio = round(cpu('omechat') / cpu('ws'));
   const rows: FigureRow[] = [
     {
@@ -41,6 +42,24 @@ export async function relayCpuScenario(ctx: BenchContext) {
       ratio: round(lat('omechat', q) / lat('ws', q)),
       ratioOf: 'ws',
       ...(q === 'p99' ? { goal: '<= 2 ms', met: lat('omechat', q) <= 2 } : {}),
+    })),
+    // Design (a) (DELIVERY_ACK=store: every live copy written before message.ack, group commit)
+    // against the shipped design (b), same run (docs/protocol.md "Delivery guarantees").
+    {
+      scenario: 1,
+      figure: `design (a) CPU per envelope @${RELAY_RATE / 1000}k msg/s`,
+      unit: 'µs',
+      omechat: cpu('omechat-store'),
+      ratio: round(cpu('omechat-store') / cpu('omechat')),
+      ratioOf: '(b)',
+    },
+    ...(['p50', 'p99'] as const).map((q): FigureRow => ({
+      scenario: 1,
+      figure: `design (a) latency ${q} @${RELAY_RATE / 1000}k msg/s`,
+      unit: 'ms',
+      omechat: lat('omechat-store', q),
+      ratio: round(lat('omechat-store', q) / lat('omechat', q)),
+      ratioOf: '(b)',
     })),
   ];
   return {

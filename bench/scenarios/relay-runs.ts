@@ -1,12 +1,14 @@
 import type { BenchContext } from '../lib/bench-context.js';
 import { PAIRS } from '../lib/bench-context.js';
-import type { ServerKind } from '../lib/spawn-bench-server.js';
+import { isOmechat, type ServerKind } from '../lib/spawn-bench-server.js';
 import type { RelayMode, RelayResult } from '../load/load-types.js';
 
 /** Other processes' CPU (percent of one core, both cores) above which a run counts as disturbed. */
 export const NOISE_PERCENT = 20;
 
 export const KINDS: ServerKind[] = ['ws', 'socketio', 'omechat'];
+/** Scenarios 1-2 also run OmeChat with DELIVERY_ACK=store, design (a), against the default (b). */
+export const RELAY_KINDS: ServerKind[] = [...KINDS, 'omechat-store'];
 
 /**
  * `runs` rounds of the same relay job against a fresh process of each server. The order rotates
@@ -21,7 +23,7 @@ export async function relayRuns(
 ): Promise<Record<ServerKind, RelayResult[]>> {
   const fx = await ctx.relayFixtures();
   const lg = await ctx.loadGenerator();
-  const out = { ws: [], socketio: [], omechat: [] } as Record<ServerKind, RelayResult[]>;
+  const out = { ws: [], socketio: [], omechat: [], 'omechat-store': [] } as Record<ServerKind, RelayResult[]>;
   for (let r = 0; r < ctx.opts.runs; r++) {
     const order = kinds.map((_, i) => kinds[(i + r) % kinds.length]!);
     for (const kind of order) {
@@ -34,7 +36,7 @@ export async function relayRuns(
             server: kind,
             url: s.url,
             serverPid: s.pid,
-            fixtureFile: kind === 'omechat' ? fx.omechatFixtureFile : fx.baselineFixtureFile,
+            fixtureFile: isOmechat(kind) ? fx.omechatFixtureFile : fx.baselineFixtureFile,
             pairs: PAIRS,
             mode,
             warmupMs,

@@ -1,7 +1,7 @@
 import type { BenchContext } from '../lib/bench-context.js';
 import { median } from '../lib/median.js';
 import type { FigureRow } from '../lib/scenario-result.js';
-import { relayRuns, round } from './relay-runs.js';
+import { RELAY_KINDS, relayRuns, round } from './relay-runs.js';
 
 export const IN_FLIGHT = 10;
 
@@ -12,13 +12,15 @@ export async function saturationScenario(ctx: BenchContext) {
     { kind: 'window', inFlight: IN_FLIGHT },
     ctx.opts.quick ? 1000 : 1000,
     ctx.opts.quick ? 2500 : 4000,
+    RELAY_KINDS,
   );
-  const tput = (k: 'ws' | 'socketio' | 'omechat') => round(median(runs[k].map((r) => r.perSecond)), 0);
-  const cpuPct = (k: 'ws' | 'socketio' | 'omechat') =>
+  const tput = (k: 'ws' | 'socketio' | 'omechat' | 'omechat-store') =>
+    round(median(runs[k].map((r) => r.perSecond)), 0);
+  const cpuPct = (k: 'ws' | 'socketio' | 'omechat' | 'omechat-store') =>
     round(median(runs[k].map((r) => r.serverCpuPercent)), 1);
-  const loadPct = (k: 'ws' | 'socketio' | 'omechat') =>
+  const loadPct = (k: 'ws' | 'socketio' | 'omechat' | 'omechat-store') =>
     round(median(runs[k].map((r) => r.loadCpuPercent)), 1);
-  const cpuPer = (k: 'ws' | 'socketio' | 'omechat') =>
+  const cpuPer = (k: 'ws' | 'socketio' | 'omechat' | 'omechat-store') =>
     round(median(runs[k].map((r) => r.cpuMicrosPerEnvelope)), 2);
   const ratio = round(tput('omechat') / tput('ws'));
   const rows: FigureRow[] = [
@@ -61,6 +63,23 @@ export async function saturationScenario(ctx: BenchContext) {
       ws: loadPct('ws'),
       socketio: loadPct('socketio'),
       omechat: loadPct('omechat'),
+    },
+    // Design (a) (DELIVERY_ACK=store) against the shipped design (b), same run.
+    {
+      scenario: 2,
+      figure: `design (a) saturation throughput (${IN_FLIGHT} in flight/pair)`,
+      unit: 'msg/s',
+      omechat: tput('omechat-store'),
+      ratio: round(tput('omechat-store') / tput('omechat')),
+      ratioOf: '(b)',
+    },
+    {
+      scenario: 2,
+      figure: 'design (a) CPU per envelope at saturation',
+      unit: 'µs',
+      omechat: cpuPer('omechat-store'),
+      ratio: round(cpuPer('omechat-store') / cpuPer('omechat')),
+      ratioOf: '(b)',
     },
   ];
   const notes = ['In flight = sent by A and not yet received by B; each delivery releases the next send.'];

@@ -62,6 +62,9 @@ export const ConfigSchema = z.object({
   SEND_BUFFER_BYTES: int(1024 * 1024, 16 * 1024),
   SLOW_CONSUMER_GRACE_MS: int(15_000, 100),
   LIVE_ACK_DEADLINE_MS: int(1000, 10, 60_000),
+  UNACKED_BYTES_PER_CONNECTION: int(16 * 1024 * 1024, 64 * 1024),
+  DELIVERY_ACK: z.enum(['device', 'store']).default('device'),
+  GROUP_COMMIT_MS: int(2, 0, 100),
   SKIP_COOLDOWN_MS: int(10 * 60_000, 0),
   METRICS_ENABLED: bool(false),
   // Moderation (docs/moderation.md)

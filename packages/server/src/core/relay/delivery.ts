@@ -1,5 +1,10 @@
 import type { Connection } from '../../ports/connection.js';
-import { toEnvelopeFrame, type InflightEnvelope } from './inflight-envelope.js';
+import {
+  heldBytes,
+  toEnvelopeFrame,
+  type InflightEnvelope,
+  type SendableEnvelope,
+} from './inflight-envelope.js';
 import type { RelayLimits } from './relay-limits.js';
 
 /**
@@ -15,8 +20,10 @@ export class Delivery {
   lastSentId = 0;
   /** Store ids of live copies parked while on this connection: the drain does not send them again. */
   readonly parkedLive = new Set<string>();
-  /** Sent but not yet acknowledged, by wire id. */
-  readonly inflight = new Map<string, InflightEnvelope>();
+  /** Sent but not yet acknowledged, by wire id (changed only through send/take/replace/clear). */
+  private readonly unacked = new Map<string, InflightEnvelope>();
+  /** Ciphertext bytes held by `inflight`. */
+  inflightBytes = 0;
   draining = false;
   /** Something was stored while a drain ran: it reads once more before going live. */
   again = false;
@@ -27,30 +34,60 @@ export class Delivery {
 
   constructor(
     readonly conn: Connection,
-    private readonly limits: Pick<RelayLimits, 'highWaterBytes' | 'lowWaterBytes' | 'maxInflight'>,
+    private readonly limits: Pick<
+      RelayLimits,
+      'highWaterBytes' | 'lowWaterBytes' | 'maxInflight' | 'maxInflightBytes'
+    >,
   ) {}
+
+  get inflight(): ReadonlyMap<string, InflightEnvelope> {
+    return this.unacked;
+  }
 
   get client_hash(): string {
     return this.conn.client_hash;
   }
 
-  /** Over the high-water mark of buffered bytes, or too many unacknowledged envelopes. */
+  /** Too many unacknowledged envelopes, or too many of their bytes held for this connection. */
+  private overUnacked(): boolean {
+    return this.unacked.size >= this.limits.maxInflight || this.inflightBytes >= this.limits.maxInflightBytes;
+  }
+
+  /** Over the high-water mark of buffered bytes, or too much unacknowledged. */
   congested(): boolean {
-    return (
-      this.conn.bufferedBytes() > this.limits.highWaterBytes || this.inflight.size >= this.limits.maxInflight
-    );
+    return this.conn.bufferedBytes() > this.limits.highWaterBytes || this.overUnacked();
   }
 
   /** Hysteresis: once congested, a connection stays so until below the low-water mark. */
   stillCongested(): boolean {
-    return (
-      this.inflight.size >= this.limits.maxInflight || this.conn.bufferedBytes() > this.limits.lowWaterBytes
-    );
+    return this.overUnacked() || this.conn.bufferedBytes() > this.limits.lowWaterBytes;
   }
 
-  send(e: InflightEnvelope): void {
-    this.inflight.set(e.id, e);
+  send(e: SendableEnvelope): void {
+    this.replace(e.id, e);
     this.conn.send(toEnvelopeFrame(e));
+  }
+
+  /** Sets (or swaps) the entry under a wire id, keeping the byte count. */
+  replace(id: string, e: InflightEnvelope): void {
+    const old = this.unacked.get(id);
+    if (old) this.inflightBytes -= heldBytes(old);
+    this.unacked.set(id, e);
+    this.inflightBytes += heldBytes(e);
+  }
+
+  /** Removes and returns the entry under a wire id (acknowledged). */
+  take(id: string): InflightEnvelope | undefined {
+    const e = this.unacked.get(id);
+    if (!e) return undefined;
+    this.unacked.delete(id);
+    this.inflightBytes -= heldBytes(e);
+    return e;
+  }
+
+  clearInflight(): void {
+    this.unacked.clear();
+    this.inflightBytes = 0;
   }
 
   /** An append for this client starts: keep order, later envelopes must queue behind it. */

@@ -1,6 +1,6 @@
 import type { EnvelopeRecord, EnvelopeStore, NewEnvelope } from '../../ports/store.js';
 import type { Delivery } from './delivery.js';
-import { storedEnvelope, type LiveInflight } from './inflight-envelope.js';
+import { parkedEnvelope, type LiveInflight } from './inflight-envelope.js';
 import type { LiveDelivery } from './live-delivery.js';
 import { sizeOf, type MessageBlockCache } from './message-block-cache.js';
 import type { RelayLimits } from './relay-limits.js';
@@ -92,8 +92,11 @@ export class EnvelopeParking {
     const client = d.client_hash;
     const inflight = [...d.inflight.values()];
     // A client that was caught up leaves exactly its unacknowledged envelopes pending: that is its
-    // complete message block, kept hot for the reconnect (the seed's RAM-cached blocks).
-    if (d.live && !cache.has(client) && !this.clustered()) {
+    // complete message block, kept hot for the reconnect (the seed's RAM-cached blocks). Parked live
+    // copies are held as ids only, and copies being written are not in it yet: with any of them,
+    // the block is read from the store instead.
+    const complete = !inflight.some((e) => e.kind === 'parked' || (e.kind === 'live' && e.parking));
+    if (d.live && complete && !cache.has(client) && !this.clustered()) {
       const stored: EnvelopeRecord[] = [];
       for (const e of inflight) if (e.kind === 'stored') stored.push(e.envelope);
       cache.fill(
@@ -121,8 +124,9 @@ export class EnvelopeParking {
 
   /**
    * A live copy the device did not acknowledge in time: written to its message block so the
-   * sender can be acknowledged. It stays in flight on the connection under its live wire id (an
-   * acknowledgement of it deletes the stored row), and this connection's drain skips it.
+   * sender can be acknowledged. It stays in flight on the connection under its live wire id, as
+   * its store id only (an acknowledgement of it deletes the stored row), and this connection's
+   * drain skips it.
    */
   async parkLive(d: Delivery, e: LiveInflight): Promise<void> {
     if (d.closed || d.inflight.get(e.id) !== e || e.parking) return;
@@ -145,7 +149,7 @@ export class EnvelopeParking {
     if (!record) return e.settle?.('failed');
     const client = d.client_hash;
     if (d.inflight.get(e.id) === e && !d.closed) {
-      d.inflight.set(e.id, storedEnvelope(record, e.id));
+      d.replace(e.id, parkedEnvelope(record.id, e.id));
       d.parkedLive.add(record.id);
     }
     // Acknowledged while it was written: it is delivered, the row goes again.

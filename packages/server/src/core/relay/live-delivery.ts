@@ -66,11 +66,10 @@ export class LiveDelivery {
     const d = this.byClient.get(client_hash);
     const stored: string[] = [];
     for (const id of wireIds) {
-      const e = d?.inflight.get(id);
+      const e = d?.take(id);
       if (e) {
-        d!.inflight.delete(id);
         if (e.kind === 'live') e.settle?.('acked');
-        else stored.push(e.envelope.id);
+        else stored.push(e.kind === 'parked' ? e.storeId : e.envelope.id);
       } else {
         const storeId = storedIdOf(id);
         if (storeId !== null) stored.push(storeId);
@@ -84,6 +83,6 @@ export class LiveDelivery {
     const d = this.byClient.get(client_hash);
     if (!d) return;
     for (const e of d.inflight.values()) if (e.kind === 'live') e.settle?.('dropped');
-    d.inflight.clear();
+    d.clearInflight();
   }
 }

@@ -1,4 +1,4 @@
-import type { ClientFrameOf, ServerFrameOf } from '@omechat/protocol';
+import { OmeChatError, type ClientFrameOf, type ServerFrameOf } from '@omechat/protocol';
 import type { Clock } from '../../ports/clock.js';
 import type { Connection } from '../../ports/connection.js';
 import type { EnvelopeRecord, EnvelopeStore, NewEnvelope } from '../../ports/store.js';
@@ -9,7 +9,7 @@ import { EnvelopeExpiry } from './envelope-expiry.js';
 import { EnvelopeParking } from './envelope-parking.js';
 import { EnvelopeRouter } from './envelope-router.js';
 import type { FrankingTagger } from './franking-tagger.js';
-import { LiveAckGate, type PushedCopy } from './live-ack-gate.js';
+import { LiveAckGate, type LiveSettlement, type PushedCopy } from './live-ack-gate.js';
 import { LiveDelivery } from './live-delivery.js';
 import { MessageBlockCache } from './message-block-cache.js';
 import type { PendingQuota } from './pending-quota.js';
@@ -17,6 +17,7 @@ import { ReconnectDrain } from './reconnect-drain.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from './relay-limits.js';
 import { emptyRelayStats, type RelayStats } from './relay-stats.js';
 import { SendTokenBucket } from './send-token-bucket.js';
+import { WriteAheadBatcher } from './write-ahead-batcher.js';
 
 export { DEFAULT_RELAY_LIMITS, MessageBlockCache, type RelayLimits, type RelayStats };
 
@@ -67,6 +68,7 @@ export class RelayService {
   private readonly drain: ReconnectDrain;
   private readonly expiry: EnvelopeExpiry;
   private readonly gate: LiveAckGate;
+  private readonly writeAhead: WriteAheadBatcher;
 
   constructor(private readonly deps: RelayDeps) {
     const limits = (this.limits = { ...DEFAULT_RELAY_LIMITS, ...deps.limits });
@@ -98,6 +100,7 @@ export class RelayService {
     });
     this.expiry = new EnvelopeExpiry({ store, cache, clock });
     this.gate = new LiveAckGate({ parking: this.parking, deadlineMs: limits.liveAckDeadlineMs });
+    this.writeAhead = new WriteAheadBatcher({ store, cache, tickMs: limits.groupCommitMs });
   }
 
   get cache(): MessageBlockCache {
@@ -160,7 +163,7 @@ export class RelayService {
       if (live) pushed.push({ ...live, toPartner });
       else toStore.push(envelope);
     }
-    const settled = this.gate.settle(pushed);
+    const settled = this.limits.deliveryAck === 'store' ? this.writeFirst(pushed) : this.gate.settle(pushed);
     if (toStore.length > 0) {
       try {
         await this.parking.store(toStore);
@@ -183,6 +186,18 @@ export class RelayService {
       missing_clients: routed.missing_clients,
     }));
     return { ack };
+  }
+
+  /** Design (a): the live copies are written (group commit) before the sender's ack. */
+  private async writeFirst(pushed: readonly PushedCopy[]): Promise<LiveSettlement> {
+    try {
+      await Promise.all(pushed.map((p) => this.writeAhead.write(p.d, p.e)));
+    } catch {
+      throw new OmeChatError('SERVICE_BUSY', { message: 'A copy could not be stored; send again.' });
+    }
+    let partnerDelivered = 0;
+    for (const p of pushed) if (p.toPartner) partnerDelivered++;
+    return { delivered: pushed.length, partnerDelivered, parked: 0 };
   }
 
   /** The recipient acknowledged envelopes: forget them (delete stored ones). */
