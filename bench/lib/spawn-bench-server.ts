@@ -98,6 +98,7 @@ export async function spawnBenchServer(kind: ServerKind, opts: SpawnOptions = {}
     ...(kind === 'omechat'
       ? [OMECHAT_BIN, 'serve']
       : [
+          '--conditions=source',
           '--import',
           'tsx',
           join(BENCH_DIR, 'servers', kind === 'ws' ? 'ws-relay-server.ts' : 'socketio-relay-server.ts'),

@@ -24,7 +24,7 @@ interface StormSummary {
 function startStorm(url: string, username: string, authenticator: string, concurrency: number) {
   const child = spawnPinned(
     LOAD_CORE,
-    ['--import', 'tsx', STORM, url, username, authenticator, String(concurrency)],
+    ['--conditions=source', '--import', 'tsx', STORM, url, username, authenticator, String(concurrency)],
     {
       PATH: process.env.PATH ?? '',
     },
