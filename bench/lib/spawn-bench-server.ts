@@ -38,7 +38,6 @@ export const OMECHAT_BENCH_ENV: Record<string, string> = {
   RAPID_NEXT_COUNT: '1000',
   INVITATIONS_PER_HOUR: '1000000',
   BROWSES_PER_MINUTE: '1000000',
-  ARGON2_CONCURRENCY: '2',
   METRICS_ENABLED: 'true',
   LOG_LEVEL: 'warn',
 };
