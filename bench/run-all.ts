@@ -21,6 +21,7 @@ import { drainScenario } from './scenarios/drain-scenario.js';
 import { loginStormScenario } from './scenarios/login-storm-scenario.js';
 import { profileOmeChat } from './scenarios/profile-scenario.js';
 import { signupPowScenario } from './scenarios/signup-pow-scenario.js';
+import { startupScenario } from './scenarios/startup-scenario.js';
 
 type Scenario = (ctx: BenchContext) => Promise<Omit<ScenarioResult, 'id' | 'quiet' | 'ms'>>;
 const SCENARIOS: Record<number, Scenario> = {
@@ -31,6 +32,7 @@ const SCENARIOS: Record<number, Scenario> = {
   5: drainScenario,
   6: loginStormScenario,
   7: signupPowScenario,
+  8: startupScenario,
 };
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');

@@ -7,7 +7,7 @@ export interface BenchOptions {
   profile: boolean;
 }
 
-export const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7];
+export const ALL_SCENARIOS = [1, 2, 3, 4, 5, 6, 7, 8];
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');

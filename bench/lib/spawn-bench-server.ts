@@ -10,7 +10,10 @@ export type ServerKind = 'ws' | 'socketio' | 'omechat';
 
 const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = resolve(BENCH_DIR, '..');
+// The built server, as `npm start` runs it (npm run bench builds first); the source one (tsx) for
+// scenario 8's comparison.
 const OMECHAT_BIN = join(REPO_DIR, 'packages', 'server', 'bin', 'omechat.js');
+const OMECHAT_DEV_BIN = join(REPO_DIR, 'packages', 'server', 'bin', 'omechat-dev.js');
 const PROBE = pathToFileURL(join(BENCH_DIR, 'servers', 'memory-probe.mjs')).href;
 
 /** Rate limits opened up: the benchmark measures the relay, not the abuse guards. */
@@ -75,6 +78,8 @@ export interface SpawnOptions {
   core?: number | null;
   /** Write a V8 CPU profile (.cpuprofile) of the server into this directory on exit. */
   cpuProfDir?: string;
+  /** OmeChat only: run the TypeScript sources through tsx (bin/omechat-dev.js) instead of dist. */
+  fromSource?: boolean;
 }
 
 /** Starts one benchmarked server as its own process, pinned to the server core, on 127.0.0.1. */
@@ -95,7 +100,7 @@ export async function spawnBenchServer(kind: ServerKind, opts: SpawnOptions = {}
   const args = [
     ...profArgs,
     ...(kind === 'omechat'
-      ? [OMECHAT_BIN, 'serve']
+      ? [opts.fromSource ? OMECHAT_DEV_BIN : OMECHAT_BIN, 'serve']
       : [
           '--conditions=source',
           '--import',
