@@ -10,6 +10,7 @@ const ASSET = /\.(sql|mjs)$/;
 for (const pkg of ['protocol', 'crypto', 'sdk', 'server', 'test-kit']) {
   const src = join(root, 'packages', pkg, 'src');
   const dist = join(root, 'packages', pkg, 'dist');
-  if (!existsSync(dist)) throw new Error(`packages/${pkg}/dist is missing: run tsc -b tsconfig.build.json first`);
+  if (!existsSync(dist))
+    throw new Error(`packages/${pkg}/dist is missing: run tsc -b tsconfig.build.json first`);
   cpSync(src, dist, { recursive: true, filter: (from) => statSync(from).isDirectory() || ASSET.test(from) });
 }

@@ -16,8 +16,7 @@ export interface Argon2PoolOptions {
 }
 
 type Job =
-  | { op: 'hash'; secret: string; params: Argon2Params }
-  | { op: 'verify'; phc: string; secret: string };
+  { op: 'hash'; secret: string; params: Argon2Params } | { op: 'verify'; phc: string; secret: string };
 
 interface Pending {
   job: Job;
@@ -99,7 +98,9 @@ export class Argon2ProcessPool implements SecretHasher {
       if (this.queue.length >= this.opts.maxQueue) {
         // Every waiting job ahead takes about one job time per worker.
         const waitMs = ((this.queue.length + 1) / this.opts.processes) * this.avgJobMs;
-        return reject(new OmeChatError('SERVICE_BUSY', { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) }));
+        return reject(
+          new OmeChatError('SERVICE_BUSY', { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) }),
+        );
       }
       this.queue.push(pending);
     });
@@ -115,7 +116,11 @@ export class Argon2ProcessPool implements SecretHasher {
   private spawn(): Worker {
     const env = { ...process.env };
     delete env.NODE_OPTIONS; // no preloads (a profiler, a probe) in a process that only hashes
-    const child = fork(WORKER_ENTRY, [], { execArgv: [], env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(WORKER_ENTRY, [], {
+      execArgv: [],
+      env,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     const worker: Worker = { child, answered: 0, busy: null };
     try {
       if (child.pid !== undefined) setPriority(child.pid, this.opts.nice);
@@ -139,7 +144,8 @@ export class Argon2ProcessPool implements SecretHasher {
       worker.busy = null;
       if (worker.answered === 0) {
         // Never answered: a new one would die too; refuse what waits rather than spawn in a loop.
-        for (const p of this.queue.splice(0)) p.reject(new OmeChatError('SERVICE_BUSY', { retryAfterSeconds: 1 }));
+        for (const p of this.queue.splice(0))
+          p.reject(new OmeChatError('SERVICE_BUSY', { retryAfterSeconds: 1 }));
         return;
       }
       if (!this.closed && this.queue.length > 0) {
