@@ -70,8 +70,14 @@ export async function loginStormScenario(ctx: BenchContext) {
       };
       const quiet = await lg.run<RelayResult>(job);
       const storm = startStorm(s.url, fx.storm.username, fx.storm.authenticator, 4);
-      await sleep(500);
-      const stormed = await lg.run<RelayResult>(job);
+      let stormed: RelayResult;
+      try {
+        await sleep(500);
+        stormed = await lg.run<RelayResult>(job);
+      } catch (e) {
+        await storm.stop().catch(() => undefined); // never leave the storm process running
+        throw e;
+      }
       const logins = await storm.stop();
       return { quiet, storm: stormed, logins };
     });
