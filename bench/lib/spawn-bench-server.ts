@@ -113,7 +113,10 @@ export async function spawnBenchServer(kind: ServerKind, opts: SpawnOptions = {}
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const t = setTimeout(() => reject(new Error(`${kind} server did not start:\n${out}`)), 30_000);
+    const t = setTimeout(() => {
+      child.kill('SIGKILL'); // no orphan server when the bench gives up on it
+      reject(new Error(`${kind} server did not start:\n${out}`));
+    }, 60_000);
     const check = () => {
       const m = /(?:OmeChat is running|relay listening) at (http:\/\/[^\s]+)/.exec(out);
       if (m) {
