@@ -1,3 +1,4 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Six projects: `unit` (npm test: in-process, real SQLite files, real server on an ephemeral port),
@@ -9,10 +10,17 @@ import { defineConfig } from 'vitest/config';
 // (packages/test-kit/src/run-log-scan.ts): a URL query, IP, token, secret or username fails the run.
 const RUN_LOG_SCAN = './packages/test-kit/src/run-log-scan.ts';
 
+// Tests run from sources without a build: the @omechat/* packages' exports list a "source"
+// condition (src/*.ts) before their built dist/.
+const SOURCE_CONDITIONS = ['source', ...defaultServerConditions];
+
 export default defineConfig({
+  resolve: { conditions: SOURCE_CONDITIONS },
+  ssr: { resolve: { conditions: SOURCE_CONDITIONS, externalConditions: ['source'] } },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/**/*.test.ts'],
@@ -30,6 +38,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'services',
           include: ['packages/*/src/**/*.services.test.ts', 'packages/*/test/**/*.services.test.ts'],
@@ -40,6 +49,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['packages/*/test/**/*.e2e.test.ts'],
@@ -50,6 +60,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'soak',
           include: ['packages/*/test/**/*.soak.test.ts'],
@@ -60,6 +71,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'crash',
           include: ['packages/*/test/**/*.crash.test.ts'],
@@ -70,6 +82,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'fuzz',
           include: ['packages/*/test/**/*.fuzz.test.ts'],

@@ -22,6 +22,7 @@ import { loginStormScenario } from './scenarios/login-storm-scenario.js';
 import { profileOmeChat } from './scenarios/profile-scenario.js';
 import { signupPowScenario } from './scenarios/signup-pow-scenario.js';
 import { clusterRelayScenario } from './scenarios/cluster-relay-scenario.js';
+import { startupScenario } from './scenarios/startup-scenario.js';
 
 type Scenario = (ctx: BenchContext) => Promise<Omit<ScenarioResult, 'id' | 'quiet' | 'ms'>>;
 const SCENARIOS: Record<number, Scenario> = {
@@ -33,6 +34,7 @@ const SCENARIOS: Record<number, Scenario> = {
   6: loginStormScenario,
   7: signupPowScenario,
   8: clusterRelayScenario,
+  9: startupScenario,
 };
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');

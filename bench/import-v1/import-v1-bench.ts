@@ -31,10 +31,14 @@ try {
     `generated ${n} users (${mib(files.users)} MiB) and their clients (${mib(files.clients)} MiB) in ${Math.round(performance.now() - t0)} ms`,
   );
   const child = join(import.meta.dirname, 'run-import.ts');
-  const out = execFileSync('npx', ['tsx', child, files.users, files.clients, join(dir, 'data'), cost], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 2 ** 20,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', child, files.users, files.clients, join(dir, 'data'), cost],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 2 ** 20,
+    },
+  );
   console.log(out.trim());
   console.log(
     `database: ${mib(join(dir, 'data', 'omechat.db'))} MiB; argon2id cost: ${cost === 'owasp' ? 'OWASP (m=19456 KiB, t=2)' : 'm=64 KiB, t=1 (bench only)'}`,

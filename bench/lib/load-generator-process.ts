@@ -16,7 +16,9 @@ export class LoadGeneratorProcess {
   }
 
   static async start(): Promise<LoadGeneratorProcess> {
-    const child = spawnPinned(LOAD_CORE, ['--import', 'tsx', ENTRY], { PATH: process.env.PATH ?? '' });
+    const child = spawnPinned(LOAD_CORE, ['--conditions=source', '--import', 'tsx', ENTRY], {
+      PATH: process.env.PATH ?? '',
+    });
     const lg = new LoadGeneratorProcess(child);
     await new Promise<void>((ok, fail) => {
       const t = setTimeout(() => fail(new Error(`load generator did not start:\n${lg.out}`)), 20_000);

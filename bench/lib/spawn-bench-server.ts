@@ -13,7 +13,10 @@ export const isOmechat = (kind: ServerKind): boolean => kind === 'omechat' || ki
 
 const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = resolve(BENCH_DIR, '..');
+// The built server, as `npm start` runs it (npm run bench builds first); the source one (tsx) for
+// scenario 8's comparison.
 const OMECHAT_BIN = join(REPO_DIR, 'packages', 'server', 'bin', 'omechat.js');
+const OMECHAT_DEV_BIN = join(REPO_DIR, 'packages', 'server', 'bin', 'omechat-dev.js');
 const PROBE = pathToFileURL(join(BENCH_DIR, 'servers', 'memory-probe.mjs')).href;
 
 /** Rate limits opened up: the benchmark measures the relay, not the abuse guards. */
@@ -41,7 +44,6 @@ export const OMECHAT_BENCH_ENV: Record<string, string> = {
   RAPID_NEXT_COUNT: '1000',
   INVITATIONS_PER_HOUR: '1000000',
   BROWSES_PER_MINUTE: '1000000',
-  ARGON2_CONCURRENCY: '2',
   METRICS_ENABLED: 'true',
   LOG_LEVEL: 'warn',
 };
@@ -79,6 +81,8 @@ export interface SpawnOptions {
   core?: number | null;
   /** Write a V8 CPU profile (.cpuprofile) of the server into this directory on exit. */
   cpuProfDir?: string;
+  /** OmeChat only: run the TypeScript sources through tsx (bin/omechat-dev.js) instead of dist. */
+  fromSource?: boolean;
 }
 
 /** Starts one benchmarked server as its own process, pinned to the server core, on 127.0.0.1. */
@@ -100,8 +104,9 @@ export async function spawnBenchServer(kind: ServerKind, opts: SpawnOptions = {}
   const args = [
     ...profArgs,
     ...(isOmechat(kind)
-      ? [OMECHAT_BIN, 'serve']
+      ? [opts.fromSource ? OMECHAT_DEV_BIN : OMECHAT_BIN, 'serve']
       : [
+          '--conditions=source',
           '--import',
           'tsx',
           join(BENCH_DIR, 'servers', kind === 'ws' ? 'ws-relay-server.ts' : 'socketio-relay-server.ts'),
@@ -112,7 +117,10 @@ export async function spawnBenchServer(kind: ServerKind, opts: SpawnOptions = {}
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const t = setTimeout(() => reject(new Error(`${kind} server did not start:\n${out}`)), 30_000);
+    const t = setTimeout(() => {
+      child.kill('SIGKILL'); // no orphan server when the bench gives up on it
+      reject(new Error(`${kind} server did not start:\n${out}`));
+    }, 60_000);
     const check = () => {
       const m = /(?:OmeChat is running|relay listening) at (http:\/\/[^\s]+)/.exec(out);
       if (m) {

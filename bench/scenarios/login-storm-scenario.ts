@@ -24,7 +24,7 @@ interface StormSummary {
 function startStorm(url: string, username: string, authenticator: string, concurrency: number) {
   const child = spawnPinned(
     LOAD_CORE,
-    ['--import', 'tsx', STORM, url, username, authenticator, String(concurrency)],
+    ['--conditions=source', '--import', 'tsx', STORM, url, username, authenticator, String(concurrency)],
     {
       PATH: process.env.PATH ?? '',
     },
@@ -70,8 +70,14 @@ export async function loginStormScenario(ctx: BenchContext) {
       };
       const quiet = await lg.run<RelayResult>(job);
       const storm = startStorm(s.url, fx.storm.username, fx.storm.authenticator, 4);
-      await sleep(500);
-      const stormed = await lg.run<RelayResult>(job);
+      let stormed: RelayResult;
+      try {
+        await sleep(500);
+        stormed = await lg.run<RelayResult>(job);
+      } catch (e) {
+        await storm.stop().catch(() => undefined); // never leave the storm process running
+        throw e;
+      }
       const logins = await storm.stop();
       return { quiet, storm: stormed, logins };
     });
@@ -86,13 +92,16 @@ export async function loginStormScenario(ctx: BenchContext) {
   const rows: FigureRow[] = (['p50', 'p99', 'p999'] as const).map((q) => {
     const without = m((x) => x.quiet.latencyMs[q]);
     const withStorm = m((x) => x.storm.latencyMs[q]);
+    const ratio = round(withStorm / without);
     return {
       scenario: 6,
       figure: `relay ${q === 'p999' ? 'p99.9' : q} @${STORM_RATE / 1000}k msg/s, login storm vs none`,
       unit: 'ms',
       omechat: withStorm,
-      ratio: round(withStorm / without),
+      ratio,
       ratioOf: 'no storm',
+      // Issue 17: logins cannot stall the relay.
+      ...(q === 'p99' ? { goal: '<= 2x no storm', met: ratio <= 2 } : {}),
       detail: `without storm ${without} ms`,
     };
   });
@@ -101,14 +110,14 @@ export async function loginStormScenario(ctx: BenchContext) {
     figure: 'argon2id logins during the storm',
     unit: 'logins/s',
     omechat: m((x) => x.logins.perSecond),
-    detail: `delivered ${m((x) => x.storm.perSecond)} of ${STORM_RATE} msg/s`,
+    detail: `delivered ${m((x) => x.storm.perSecond)} of ${STORM_RATE} msg/s; refused or failed ${m((x) => x.logins.failed)}`,
   });
   return {
     title: `Relay latency during a login storm (${STORM_RATE} msg/s, 4 concurrent logins)`,
     rows,
     runs,
     notes: [
-      'The argon2id threads run in the server process, so they share the server core (taskset -c 0) with the event loop: this is a one-core node.',
+      "argon2id runs in the server's worker processes (ARGON2_CONCURRENCY, default cores - 1 = 1 here) at ARGON2_NICE (default 19); they inherit the server core (taskset -c 0), so this is still a one-core node where the relay and argon2 share the CPU, and the lower priority decides who waits.",
     ],
   };
 }

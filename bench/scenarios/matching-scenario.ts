@@ -12,7 +12,7 @@ const WORKER = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'loa
 function runWorker(waiting: number, ops: number, seed: number): Promise<MatchingBenchResult> {
   const child = spawnPinned(
     SERVER_CORE,
-    ['--import', 'tsx', WORKER, JSON.stringify({ waiting, ops, seed })],
+    ['--conditions=source', '--import', 'tsx', WORKER, JSON.stringify({ waiting, ops, seed })],
     {
       PATH: process.env.PATH ?? '',
     },

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -9,10 +9,14 @@ const apiTarget = process.env.OMECHAT_API ?? 'http://127.0.0.1:8080';
 export default defineConfig(({ mode }) => ({
   root: here,
   plugins: [react()],
-  resolve:
-    mode === 'mock'
+  // The web bundle is built from the packages' sources ("source" export condition), so it needs no
+  // prior tsc build of the SDK.
+  resolve: {
+    conditions: ['source', ...defaultClientConditions],
+    ...(mode === 'mock'
       ? { alias: { '@omechat/sdk': fileURLToPath(new URL('./src/dev/mock-sdk.ts', import.meta.url)) } }
-      : {},
+      : {}),
+  },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { POW_MAX_COUNTER } from '@omechat/protocol';
@@ -36,7 +37,12 @@ export const ConfigSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   ARGON2_MEMORY_KIB: int(19_456, 19_456),
   ARGON2_TIME_COST: int(2, 2),
-  ARGON2_CONCURRENCY: int(2, 1, 64),
+  /** argon2 worker processes (one hash each at a time): leave a core to the relay's event loop. */
+  ARGON2_CONCURRENCY: int(Math.max(1, availableParallelism() - 1), 1, 64),
+  /** argon2 jobs that may wait for a worker; beyond that, SERVICE_BUSY with retry_after. */
+  ARGON2_QUEUE_MAX: int(32, 1, 10_000),
+  /** OS niceness of the argon2 worker processes (19 = lowest priority). */
+  ARGON2_NICE: int(19, 0, 19),
   SIGNUPS_PER_NETWORK_PER_HOUR: int(30, 1),
   LOGINS_PER_ACCOUNT_NETWORK_PER_15MIN: int(10, 1),
   LOGINS_PER_NETWORK_PER_MINUTE: int(30, 1),

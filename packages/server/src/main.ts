@@ -5,7 +5,7 @@ import { createLogger, type Logger } from './logger.js';
 import { systemClock, type Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import { openStore } from './open-store.js';
-import { Argon2SecretHasher } from './hashing/argon2-secret-hasher.js';
+import { Argon2ProcessPool } from './hashing/argon2-process-pool.js';
 import type { SecretHasher } from './ports/secret-hasher.js';
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js';
 import { AccountService } from './core/accounts/account-service.js';
@@ -98,12 +98,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     throw e;
   });
   const policy = moderationPolicy(config);
-  const hasher =
-    opts.secretHasher ??
-    new Argon2SecretHasher(
-      { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 },
-      config.ARGON2_CONCURRENCY,
-    );
+  // argon2id runs in lower-priority worker processes, bounded, so logins cannot stall the relay.
+  const argon2Pool = opts.secretHasher
+    ? undefined
+    : new Argon2ProcessPool({
+        params: { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: 1 },
+        processes: config.ARGON2_CONCURRENCY,
+        maxQueue: config.ARGON2_QUEUE_MAX,
+        nice: config.ARGON2_NICE,
+      });
+  const hasher: SecretHasher = opts.secretHasher ?? argon2Pool!;
   // With Redis, rate-limit counters and the matching queue are shared by every node.
   const redis = bus instanceof RedisBus ? bus.redis : undefined;
   const limiter: RateLimiter = redis
@@ -421,6 +425,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       cluster.close();
       await bus.close();
       await store.close();
+      await argon2Pool?.close();
       await nodeLock?.release();
     },
   };

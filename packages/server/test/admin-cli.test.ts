@@ -9,7 +9,7 @@ import { matchedPair } from './matched-pair.js';
 import { sendFranked } from './franked-messages.js';
 import { WsTestClient } from './ws-test-client.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'omechat.js');
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'omechat-dev.js');
 
 // `omechat admin` run as its own process on the database of a running server (same DATA_DIR):
 // what it decides, the server carries out within MODERATION_SWEEP_MS.

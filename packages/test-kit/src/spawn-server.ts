@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { EVASION_TEST_ENV } from './evasion-test-env.js';
 import { appendRunLog, runLogFile } from './log-scan.js';
 
-// The server's own executable, as an operator runs it (packages/server/bin/omechat.js).
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'bin', 'omechat.js');
+// The server's own command, run from its TypeScript sources (bin/omechat-dev.js: tests need no
+// build; bin/omechat.js is the same entry built).
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'bin', 'omechat-dev.js');
 
 export interface SpawnedServer {
   url: string;
@@ -35,6 +36,9 @@ export async function spawnServer(
       LOG_LEVEL: 'warn',
       SIGNUPS_PER_NETWORK_PER_HOUR: '100000',
       LOGINS_PER_NETWORK_PER_MINUTE: '100000',
+      // argon2 workers at normal priority: on a machine busy with parallel test files, niced
+      // workers would be starved and sign-ups would time out (the pool's own test checks the nice).
+      ARGON2_NICE: '0',
       ...EVASION_TEST_ENV,
       ...env,
     },

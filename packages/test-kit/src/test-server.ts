@@ -38,6 +38,9 @@ export async function startTestServer(
     LOG_LEVEL: 'debug',
     SIGNUPS_PER_NETWORK_PER_HOUR: '100000',
     LOGINS_PER_NETWORK_PER_MINUTE: '100000',
+    // argon2 workers at normal priority: on a machine busy with parallel test files, niced
+    // workers would be starved and sign-ups would time out (the pool's own test checks the nice).
+    ARGON2_NICE: '0',
     ...EVASION_TEST_ENV,
     ...env,
   });

@@ -25,7 +25,7 @@ import {
  * ban; signing in shows the statement of reasons and the appeal form; he appeals; the moderator
  * upholds the ban and he sees the decision. Screenshots go to test-artifacts/e2e/.
  */
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'bin', 'omechat.js');
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'bin', 'omechat-dev.js');
 
 let server: TestServer;
 let browser: Browser;
