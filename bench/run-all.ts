@@ -16,8 +16,8 @@ import { REPO_DIR } from './lib/spawn-bench-server.js';
 import { relayCpuScenario } from './scenarios/relay-cpu-scenario.js';
 import { saturationScenario } from './scenarios/saturation-scenario.js';
 import { idleMemoryScenario } from './scenarios/idle-memory-scenario.js';
-import { matchingScenario } from './scenarios/matching-scenario.js';
-import { drainScenario } from './scenarios/drain-scenario.js';
+import { largeMatchingScenario, matchingScenario } from './scenarios/matching-scenario.js';
+import { drainScenario, largeDrainScenario, postgresDrainScenario } from './scenarios/drain-scenario.js';
 import { loginStormScenario } from './scenarios/login-storm-scenario.js';
 import { profileOmeChat } from './scenarios/profile-scenario.js';
 import { signupPowScenario } from './scenarios/signup-pow-scenario.js';
@@ -31,6 +31,9 @@ const SCENARIOS: Record<number, Scenario> = {
   5: drainScenario,
   6: loginStormScenario,
   7: signupPowScenario,
+  8: largeDrainScenario,
+  9: postgresDrainScenario,
+  10: largeMatchingScenario,
 };
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
@@ -55,6 +58,18 @@ try {
   });
 } catch {
   console.warn('! could not pin the orchestrator (taskset missing?)');
+}
+
+// 50k idle connections need 50k descriptors in the server and in the load generator; the usual
+// limit here is 20k. The limit is raised for this process (root may raise the hard limit too) and
+// every process it starts inherits it.
+const NOFILE = 200_000;
+try {
+  execFileSync('/usr/bin/prlimit', ['--pid', String(process.pid), `--nofile=${NOFILE}:${NOFILE}`], {
+    stdio: 'ignore',
+  });
+} catch {
+  console.warn(`! could not raise the open-files limit to ${NOFILE} (not root?): scenario 3 may fail at 50k`);
 }
 
 const started = new Date();

@@ -85,11 +85,13 @@ export async function seedRelayFixtures(
   pairCount: number,
   messagesPerPair: number,
   baselineSecret: string,
+  /** Extra server env, e.g. DATABASE_URL to seed a PostgreSQL database instead of SQLite. */
+  env: Record<string, string> = {},
 ): Promise<RelayFixtures> {
   const t0 = performance.now();
   const workDir = mkdtempSync(join(tmpdir(), 'omechat-bench-fixtures-'));
   const templateDir = join(workDir, 'omechat-data');
-  const server = await spawnBenchServer('omechat', { dataDir: templateDir, core: null });
+  const server = await spawnBenchServer('omechat', { dataDir: templateDir, core: null, env });
   const accounts: Account[] = new Array(pairCount * 2);
   let storm: Account;
   try {
