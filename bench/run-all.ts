@@ -69,7 +69,9 @@ try {
     stdio: 'ignore',
   });
 } catch {
-  console.warn(`! could not raise the open-files limit to ${NOFILE} (not root?): scenario 3 may fail at 50k`);
+  console.warn(
+    `! could not raise the open-files limit to ${NOFILE} (no CAP_SYS_RESOURCE?): scenario 3 uses fewer connections`,
+  );
 }
 
 const started = new Date();
