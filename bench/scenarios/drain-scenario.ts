@@ -90,22 +90,28 @@ async function runDrainScenario(
       }
       const env = { ...v.env, ...pgEnv };
       const run = await ctx.withServer('omechat', { template: fx.templateDir, env }, async (s) => {
-        const fill = await lg.run<{ stored: number; ms: number }>({
-          type: 'drain.fill',
-          url: s.url,
-          fixtureFile: fx.omechatFixtureFile,
-          count,
-          inFlight: 50,
-        });
+        const fill = await lg.run<{ stored: number; ms: number }>(
+          {
+            type: 'drain.fill',
+            url: s.url,
+            fixtureFile: fx.omechatFixtureFile,
+            count,
+            inFlight: 50,
+          },
+          Math.max(90_000, count * 10),
+        );
         const hits0 = await s.metric('omechat_block_cache_hits_total');
         const misses0 = await s.metric('omechat_block_cache_misses_total');
         const bytes0 = await s.metric('omechat_block_cache_bytes');
-        const drain = await lg.run<DrainResult>({
-          type: 'drain.run',
-          url: s.url,
-          fixtureFile: fx.omechatFixtureFile,
-          count,
-        });
+        const drain = await lg.run<DrainResult>(
+          {
+            type: 'drain.run',
+            url: s.url,
+            fixtureFile: fx.omechatFixtureFile,
+            count,
+          },
+          Math.max(90_000, count * 10),
+        );
         return {
           ...drain,
           variant: v.name,
