@@ -33,8 +33,12 @@ export class RelayConnection {
     creds: Creds,
     timeoutMs = 20_000,
     setup: (c: RelayConnection) => void = () => {},
+    localAddress?: string,
   ): Promise<RelayConnection> {
-    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + dialect.path(), { perMessageDeflate: false });
+    const ws = new WebSocket(baseUrl.replace(/^http/, 'ws') + dialect.path(), {
+      perMessageDeflate: false,
+      ...(localAddress ? { localAddress } : {}),
+    });
     const conn = new RelayConnection(ws, dialect, creds);
     setup(conn);
     return new Promise((resolve, reject) => {
@@ -114,6 +118,12 @@ export class RelayConnection {
   }
 }
 
+/**
+ * Connections per source address: one (source, server address, port) tuple has only the ephemeral
+ * port range (32768-60999 here, about 28k), so beyond this the sockets come from 127.0.0.2, .3, …
+ */
+const PER_SOURCE_ADDRESS = 20_000;
+
 /** Opens many connections with bounded concurrency (a thundering herd would measure the accept queue). */
 export async function openAll(
   /** One server, or connection i's server (several nodes). */
@@ -123,14 +133,19 @@ export async function openAll(
   concurrency: number,
 ): Promise<RelayConnection[]> {
   const out: RelayConnection[] = new Array(creds.length);
+  const sources = Math.ceil(creds.length / PER_SOURCE_ADDRESS);
   let next = 0;
   const worker = async () => {
     while (next < creds.length) {
       const i = next++;
+      const localAddress = sources > 1 ? `127.0.0.${2 + (i % sources)}` : undefined;
       out[i] = await RelayConnection.open(
         typeof baseUrl === 'string' ? baseUrl : baseUrl(i),
         dialect,
         creds[i]!,
+        20_000,
+        undefined,
+        localAddress,
       );
     }
   };

@@ -48,7 +48,8 @@ export async function runDrain(job: DrainJob): Promise<DrainResult> {
   let rateLimited = 0;
   const t0 = performance.now();
   // Stored envelopes arrive before sync.done (which resolves open), so count them from the start.
-  const b = await RelayConnection.open(job.url, dialect, pair.b, 60_000, (c) => {
+  // Large drains (100k on a cold PostgreSQL) may take a while before sync.done.
+  const b = await RelayConnection.open(job.url, dialect, pair.b, Math.max(60_000, job.count * 3), (c) => {
     c.onEnvelope = (_msgId, now) => {
       received++;
       tLast = now;
@@ -58,7 +59,7 @@ export async function runDrain(job: DrainJob): Promise<DrainResult> {
     };
   });
   const tSync = performance.now();
-  const until = performance.now() + 10_000;
+  const until = performance.now() + Math.max(10_000, job.count * 2);
   while (received < job.count && performance.now() < until) await sleep(10);
   await sleep(100); // let the last acks reach the server
   b.close();

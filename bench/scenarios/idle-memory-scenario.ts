@@ -30,14 +30,17 @@ export async function idleMemoryScenario(ctx: BenchContext) {
       const run = await ctx.withServer(kind, { template: fx.templateDir }, async (s) => {
         await sleep(300);
         const before = await s.memory();
-        const opened = await lg.run<{ opened: number; ms: number }>({
-          type: 'idle.open',
-          server: kind,
-          url: s.url,
-          credsFile: kind === 'omechat' ? fx.omechatCredsFile : fx.baselineCredsFile,
-          count,
-          concurrency: 50,
-        });
+        const opened = await lg.run<{ opened: number; ms: number }>(
+          {
+            type: 'idle.open',
+            server: kind,
+            url: s.url,
+            credsFile: kind === 'omechat' ? fx.omechatCredsFile : fx.baselineCredsFile,
+            count,
+            concurrency: 50,
+          },
+          Math.max(90_000, count * 30),
+        );
         await sleep(1000); // let per-connection work (presence, drain checks) finish
         const after = await s.memory();
         const closed = await lg.run<{ closedByServer: number }>({ type: 'idle.close' });

@@ -31,8 +31,19 @@ function runWorker(waiting: number, ops: number, seed: number): Promise<Matching
 }
 
 /** Scenario 4: join+match latency of the matching queue with 100k users waiting (runMatchingBench). */
-export async function matchingScenario(ctx: BenchContext) {
-  const waiting = ctx.opts.quick ? 20_000 : 100_000;
+export function matchingScenario(ctx: BenchContext) {
+  return runMatchingScenario(ctx, 4, ctx.opts.quick ? 20_000 : 100_000);
+}
+
+/**
+ * Scenario 12 (opt-in, issue 17): the same with 1,000,000 waiting (goal p99 < 100 µs per join+match).
+ * Filling the queue is the long part (about 8 min here): every fill join is a no-match walk.
+ */
+export function largeMatchingScenario(ctx: BenchContext) {
+  return runMatchingScenario(ctx, 10, ctx.opts.quick ? 200_000 : 1_000_000);
+}
+
+async function runMatchingScenario(ctx: BenchContext, scenario: number, waiting: number) {
   const ops = ctx.opts.quick ? 2000 : 10_000;
   const runs: MatchingBenchResult[] = [];
   for (let r = 0; r < ctx.opts.runs; r++) {
@@ -46,25 +57,26 @@ export async function matchingScenario(ctx: BenchContext) {
   const m = (f: (r: MatchingBenchResult) => number) => round(median(runs.map(f)), 1);
   const rows: FigureRow[] = [
     {
-      scenario: 4,
+      scenario,
       figure: `join+match p50 (${waiting / 1000}k waiting)`,
       unit: 'µs',
       omechat: m((r) => r.joinMatchUs.p50),
     },
     {
-      scenario: 4,
+      scenario,
       figure: `join+match p99 (${waiting / 1000}k waiting)`,
       unit: 'µs',
       omechat: m((r) => r.joinMatchUs.p99),
+      ...(waiting >= 1_000_000 ? { goal: '< 100 µs', met: m((r) => r.joinMatchUs.p99) < 100 } : {}),
     },
     {
-      scenario: 4,
+      scenario,
       figure: `join+match p99.9 (${waiting / 1000}k waiting)`,
       unit: 'µs',
       omechat: m((r) => r.joinMatchUs.p999),
     },
     {
-      scenario: 4,
+      scenario,
       figure: `join (no match, full walk)+leave p99`,
       unit: 'µs',
       omechat: m((r) => r.joinNoMatchLeaveUs.p99),

@@ -85,7 +85,7 @@ export async function seedRelayFixtures(
   pairCount: number,
   messagesPerPair: number,
   baselineSecret: string,
-  /** Server env for seeding (scenario 8: DATABASE_URL, so the accounts and chats are in PostgreSQL). */
+  /** Extra server env, e.g. DATABASE_URL to seed a PostgreSQL database instead of SQLite. */
   env: Record<string, string> = {},
 ): Promise<RelayFixtures> {
   const t0 = performance.now();

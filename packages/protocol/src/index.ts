@@ -11,6 +11,7 @@ export * from './account-schemas.js';
 export * from './parse-input.js';
 export * from './ws-frames.js';
 export * from './parse-client-frame.js';
+export * from './fast-message-send.js';
 export * from './report-reasons.js';
 export * from './moderation-schemas.js';
 export * from './admin-schemas.js';

@@ -12,7 +12,8 @@ import type { Connection } from '../ports/connection.js';
 import type { Principal } from '../core/accounts/account-service.js';
 import type { Services } from '../services.js';
 import { dispatchFrame } from './frame-dispatcher.js';
-import { OutputGuard } from './output-guard.js';
+import { OutputGuard, type OutputGuardHost, type OutputGuardOptions } from './output-guard.js';
+import { envelopeFrameJson } from './envelope-frame-json.js';
 
 export interface ClientSocketOptions {
   maxFrameBytes: number;
@@ -44,6 +45,45 @@ const CLOSE_GRACE_MS = 2_000;
 
 type Hold = 'rate' | 'queue' | 'output';
 
+const OWNER = Symbol('clientSocket');
+type OwnedSocket = WebSocket & { [OWNER]?: ClientSocket };
+
+function onSocketMessage(this: OwnedSocket, data: Buffer, isBinary: boolean): void {
+  this[OWNER]?.onMessage(data, isBinary);
+}
+function onSocketClose(this: OwnedSocket): void {
+  const owner = this[OWNER];
+  this[OWNER] = undefined;
+  void owner?.onClose();
+}
+// ws has already started the closing handshake with the right code (1009 for a frame over
+// maxPayload, 1007 for bad UTF-8): stop answering and give the close frame time to leave.
+function onSocketError(this: OwnedSocket, error: Error): void {
+  this[OWNER]?.onError(error);
+}
+function closeUnauthenticated(s: ClientSocket): void {
+  s.close('AUTH_TIMEOUT');
+}
+function terminate(socket: WebSocket): void {
+  socket.terminate();
+}
+
+/** The output bounds of every socket with the same options, made once. */
+const guardOptionsOf = new WeakMap<ClientSocketOptions, OutputGuardOptions>();
+function guardOptions(opts: ClientSocketOptions): OutputGuardOptions {
+  let o = guardOptionsOf.get(opts);
+  if (!o) {
+    o = {
+      highWaterBytes: opts.sendBufferBytes,
+      lowWaterBytes: Math.floor(opts.sendBufferBytes / 4),
+      hardLimitBytes: Math.max(4 * opts.sendBufferBytes, opts.sendBufferBytes + (1 << 20)),
+      graceMs: opts.slowConsumerGraceMs,
+    };
+    guardOptionsOf.set(opts, o);
+  }
+  return o;
+}
+
 /** Close codes in the private range: 4000 + the error's HTTP status keeps them readable. */
 function closeCode(code: ErrorCode): number {
   return code === 'UNAUTHENTICATED' || code === 'AUTH_TIMEOUT' || code === 'AUTH_REQUIRED'
@@ -63,7 +103,7 @@ function closeCode(code: ErrorCode): number {
  * not read stop its socket from being read, then close it (SLOW_CONSUMER); a binary frame before
  * `auth` closes it.
  */
-export class ClientSocket implements Connection {
+export class ClientSocket implements Connection, OutputGuardHost {
   private principal: Principal | null = null;
   private authTimer: NodeJS.Timeout | undefined;
   private rateTimer: NodeJS.Timeout | undefined;
@@ -83,25 +123,13 @@ export class ClientSocket implements Connection {
     private readonly opts: ClientSocketOptions,
     private readonly hooks: ClientSocketHooks,
   ) {
-    this.output = new OutputGuard({
-      buffered: () => socket.bufferedAmount,
-      highWaterBytes: opts.sendBufferBytes,
-      lowWaterBytes: Math.floor(opts.sendBufferBytes / 4),
-      hardLimitBytes: Math.max(4 * opts.sendBufferBytes, opts.sendBufferBytes + (1 << 20)),
-      graceMs: opts.slowConsumerGraceMs,
-      onCongestion: (on) => (on ? this.hold('output') : this.release('output')),
-      onSlow: () => this.close('SLOW_CONSUMER'),
-    });
-    this.authTimer = setTimeout(() => this.close('AUTH_TIMEOUT'), opts.authTimeoutMs);
-    socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    socket.on('close', () => void this.onClose());
-    // ws has already started the closing handshake with the right code (1009 for a frame over
-    // maxPayload, 1007 for bad UTF-8): stop answering and give the close frame time to leave.
-    socket.on('error', () => {
-      this.closed = true;
-      this.output.stop();
-      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
-    });
+    this.output = new OutputGuard(guardOptions(opts), this);
+    this.authTimer = setTimeout(closeUnauthenticated, opts.authTimeoutMs, this);
+    // One set of listeners for all sockets, not closures per socket: they find this object on it.
+    (socket as OwnedSocket)[OWNER] = this;
+    socket.on('message', onSocketMessage);
+    socket.on('close', onSocketClose);
+    socket.on('error', onSocketError);
   }
 
   get user_hash(): string {
@@ -116,9 +144,28 @@ export class ClientSocket implements Connection {
     return this.socket.bufferedAmount;
   }
 
+  /** OutputGuardHost: answers pile up, stop reading (or read again). */
+  onCongestion(congested: boolean): void {
+    if (congested) this.hold('output');
+    else this.release('output');
+  }
+
+  /** OutputGuardHost: the client does not read its answers. */
+  onSlow(): void {
+    this.close('SLOW_CONSUMER');
+  }
+
+  /** A socket error (ws is closing it already): logged by code only, cut off after a grace. */
+  onError(error: Error): void {
+    this.log.debug({ err: { code: (error as { code?: string }).code ?? error.name } }, 'websocket error');
+    this.closed = true;
+    this.output.stop();
+    setTimeout(terminate, CLOSE_GRACE_MS, this.socket).unref();
+  }
+
   send(frame: ServerFrame): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(JSON.stringify(frame));
+    this.socket.send(frame.type === 'envelope' ? envelopeFrameJson(frame) : JSON.stringify(frame));
     this.output.check();
   }
 
@@ -138,10 +185,11 @@ export class ClientSocket implements Connection {
     // below. Others keep reading, so the peer's close frame completes the handshake at once.
     if (this.holds.size > 0 || !this.principal || code === 'SLOW_CONSUMER') this.socket.pause();
     // A reader that stopped reading never completes the close handshake.
-    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+    setTimeout(terminate, CLOSE_GRACE_MS, this.socket).unref();
   }
 
-  private onMessage(data: Buffer, isBinary: boolean): void {
+  /** @internal A frame arrived (the socket listener calls this). */
+  onMessage(data: Buffer, isBinary: boolean): void {
     if (this.closed) return;
     if (isBinary && !this.principal) {
       this.close('INVALID_FRAME');
@@ -165,12 +213,17 @@ export class ClientSocket implements Connection {
       return;
     }
     if (++this.queued >= QUEUE_PAUSE_AT) this.hold('queue');
-    this.chain = this.chain
-      .then(() => this.handle(data))
-      .finally(() => {
-        if (--this.queued <= QUEUE_RESUME_AT) this.release('queue');
-      });
+    // Nothing before it is pending: handle it now, without a promise hop; else in order after them.
+    if (this.queued === 1) {
+      const p = this.handle(data);
+      if (p) this.chain = p.then(this.dequeued);
+      else this.dequeued();
+    } else this.chain = this.chain.then(() => this.handle(data)).then(this.dequeued);
   }
+
+  private readonly dequeued = (): void => {
+    if (--this.queued <= QUEUE_RESUME_AT) this.release('queue');
+  };
 
   /**
    * One RATE_LIMITED per window, carrying the ref of the first frame over the limit; the socket is
@@ -189,10 +242,15 @@ export class ClientSocket implements Connection {
     this.rateTimer = setTimeout(() => this.release('rate'), Math.max(1, left));
   }
 
-  private async handle(data: Buffer): Promise<void> {
+  private handle(data: Buffer): Promise<void> | undefined {
     // Answers the client does not read hold the next request back (the socket is not read either).
-    await this.output.writable();
-    if (this.closed) return;
+    if (this.output.congested) return this.output.writable().then(() => this.handleNow(data));
+    return this.handleNow(data);
+  }
+
+  /** Handles one frame; returns a promise only when it had to wait (undefined when done at once). */
+  private handleNow(data: Buffer): Promise<void> | undefined {
+    if (this.closed) return undefined;
     const read = readClientFrame(data.toString('utf8'), this.opts.maxFrameBytes);
     const ref = read.ref;
     try {
@@ -202,21 +260,27 @@ export class ClientSocket implements Connection {
         if (frame.type !== 'auth') {
           this.sendError(new OmeChatError('AUTH_REQUIRED'), ref);
           this.close('AUTH_REQUIRED');
-          return;
+          return undefined;
         }
-        await this.authenticate(frame.client_hash, frame.access_token, ref);
-        return;
+        return this.authenticate(frame.client_hash, frame.access_token, ref).catch((e: unknown) =>
+          this.refuse(e, ref),
+        );
       }
       if (frame.type === 'auth') throw new OmeChatError('ALREADY_AUTHENTICATED');
-      const reply = await dispatchFrame(this.services, this.principal, frame);
-      if (reply && 'later' in reply)
-        reply.later.then(
-          (r) => this.send(r),
-          (e: unknown) => this.refuse(e, ref),
-        );
-      else if (reply) this.send(reply);
+      return dispatchFrame(this.services, this.principal, frame).then(
+        (reply) => {
+          if (reply && 'later' in reply)
+            reply.later.then(
+              (r) => this.send(r),
+              (e: unknown) => this.refuse(e, ref),
+            );
+          else if (reply) this.send(reply);
+        },
+        (e: unknown) => this.refuse(e, ref),
+      );
     } catch (e) {
       this.refuse(e, ref);
+      return undefined;
     }
   }
 
@@ -276,7 +340,8 @@ export class ClientSocket implements Connection {
     this.socket.resume();
   }
 
-  private async onClose(): Promise<void> {
+  /** @internal The socket closed (the socket listener calls this). */
+  async onClose(): Promise<void> {
     this.closed = true;
     this.output.stop();
     clearTimeout(this.authTimer);

@@ -1,6 +1,5 @@
+/** The bounds, one object shared by every socket of a node. */
 export interface OutputGuardOptions {
-  /** Bytes queued for sending and not yet handed to the kernel. */
-  buffered: () => number;
   /** Above this the socket counts as congested: it is not read, its queued requests wait. */
   highWaterBytes: number;
   /** Below this a congested socket is read again. */
@@ -9,9 +8,15 @@ export interface OutputGuardOptions {
   hardLimitBytes: number;
   /** How long a socket may stay congested before it is closed. */
   graceMs: number;
-  onCongestion: (congested: boolean) => void;
+}
+
+/** The socket a guard watches (methods, not closures: nothing extra is kept per socket). */
+export interface OutputGuardHost {
+  /** Bytes queued for sending and not yet handed to the kernel. */
+  bufferedBytes(): number;
+  onCongestion(congested: boolean): void;
   /** The socket did not read in time or passed the hard limit: close it with SLOW_CONSUMER. */
-  onSlow: () => void;
+  onSlow(): void;
 }
 
 const POLL_MS = 20;
@@ -24,10 +29,13 @@ const POLL_MS = 20;
 export class OutputGuard {
   private congestedSince: number | null = null;
   private timer: NodeJS.Timeout | undefined;
-  private waiters: (() => void)[] = [];
+  private waiters: (() => void)[] | null = null;
   private stopped = false;
 
-  constructor(private readonly o: OutputGuardOptions) {}
+  constructor(
+    private readonly o: OutputGuardOptions,
+    private readonly host: OutputGuardHost,
+  ) {}
 
   get congested(): boolean {
     return this.congestedSince !== null;
@@ -35,15 +43,15 @@ export class OutputGuard {
 
   check(): void {
     if (this.stopped) return;
-    const bytes = this.o.buffered();
+    const bytes = this.host.bufferedBytes();
     if (bytes > this.o.hardLimitBytes) {
       this.stop();
-      this.o.onSlow();
+      this.host.onSlow();
       return;
     }
     if (this.congestedSince !== null || bytes <= this.o.highWaterBytes) return;
     this.congestedSince = Date.now();
-    this.o.onCongestion(true);
+    this.host.onCongestion(true);
     // The socket has no drain event of its own; a short poll runs only while congested.
     this.timer = setInterval(() => this.poll(), POLL_MS);
     this.timer.unref();
@@ -52,7 +60,7 @@ export class OutputGuard {
   /** Resolves at once when the socket is not congested, else when it drains (or the guard stops). */
   writable(): Promise<void> {
     if (this.congestedSince === null || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve) => (this.waiters ??= []).push(resolve));
   }
 
   stop(): void {
@@ -61,14 +69,14 @@ export class OutputGuard {
   }
 
   private poll(): void {
-    if (this.o.buffered() <= this.o.lowWaterBytes) {
+    if (this.host.bufferedBytes() <= this.o.lowWaterBytes) {
       this.clear();
-      this.o.onCongestion(false);
+      this.host.onCongestion(false);
       return;
     }
     if (Date.now() - this.congestedSince! > this.o.graceMs) {
       this.stop();
-      this.o.onSlow();
+      this.host.onSlow();
     }
   }
 
@@ -76,6 +84,8 @@ export class OutputGuard {
     clearInterval(this.timer);
     this.timer = undefined;
     this.congestedSince = null;
-    for (const w of this.waiters.splice(0)) w();
+    const waiters = this.waiters;
+    this.waiters = null;
+    if (waiters) for (const w of waiters) w();
   }
 }

@@ -1,4 +1,7 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import websocket from '@fastify/websocket';
 import { OmeChatError } from '@omechat/protocol';
 import type { Logger } from '../logger.js';
@@ -69,11 +72,20 @@ export async function registerWsGateway(
       },
     },
     (socket, req) => {
+      // Keep nothing of the upgrade alive for the socket's life (issue 17, memory per connection):
+      // the plugin's error listener holds the request and reply (ClientSocket logs errors itself),
+      // and the upgrade's ServerResponse stays attached to the TCP socket unless detached.
+      socket.removeAllListeners('error');
+      const tcp = req.raw.socket as Socket & { _httpMessage?: ServerResponse | null };
+      tcp._httpMessage?.detachSocket(tcp);
       alive.set(socket, true);
-      socket.on('pong', () => alive.set(socket, true));
+      socket.on('pong', onPong);
       new ClientSocket(socket, services, log, opts, { stats, onAuthenticated: releases.get(req.raw) });
     },
   );
+  function onPong(this: WebSocket): void {
+    alive.set(this, true);
+  }
   const timer = setInterval(() => {
     for (const socket of app.websocketServer.clients) {
       if (!alive.get(socket)) {
