@@ -1,4 +1,3 @@
-/// <reference lib="webworker" />
 /**
  * OmeChat's service worker: keeps the app shell (index.html, the hashed scripts and styles, the
  * icons and the manifest) so the app opens without a network and can be installed. It never caches
@@ -6,6 +5,7 @@
  * time are answered from the cache. Built to /sw.js by build/pwa-plugin.ts, which replaces the two
  * placeholders; a new build is a new file, so browsers install it and drop the old cache.
  */
+// A module (see the export at the end), so this `self` shadows the generic worker one.
 declare const self: ServiceWorkerGlobalScope;
 
 // Comma-separated paths (they never contain a comma): survives any quoting the minifier picks.
@@ -78,3 +78,5 @@ self.addEventListener('notificationclick', (event) => {
     })(),
   );
 });
+
+export {};
