@@ -10,7 +10,8 @@ export function registerServiceWorker(): void {
   navigator.serviceWorker.addEventListener('message', (e: MessageEvent<unknown>) => {
     const data = e.data as { type?: unknown; chat_id?: unknown } | null;
     if (data?.type !== 'open-chat') return;
-    location.hash = typeof data.chat_id === 'string' ? `#/chats/${encodeURIComponent(data.chat_id)}` : '#/chats';
+    location.hash =
+      typeof data.chat_id === 'string' ? `#/chats/${encodeURIComponent(data.chat_id)}` : '#/chats';
   });
   const register = () =>
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
