@@ -49,7 +49,7 @@ describe('sessionReducer', () => {
     s = sessionReducer(s, { type: 'message', message: m, viewing: false });
     expect(s.chats.c1?.unread).toBe(0);
     expect(s.chats.c1?.last_text).toBe('hi');
-    s = sessionReducer(s, { type: 'updated', chat: { ...s.chats.c1!, unread: 3 } });
+    s = sessionReducer(s, { type: 'updated', chat: { ...chat, unread: 3 } });
     expect(s.chats.c1?.unread).toBe(3);
     s = sessionReducer(s, { type: 'read', chat_id: 'c1' });
     expect(s.chats.c1?.unread).toBe(0);
