@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { pwaPlugin } from './build/pwa-plugin.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const apiTarget = process.env.OMECHAT_API ?? 'http://127.0.0.1:8080';
@@ -8,7 +9,7 @@ const apiTarget = process.env.OMECHAT_API ?? 'http://127.0.0.1:8080';
 // `vite --mode mock` swaps the SDK for an in-memory fake so the UI can be worked on without a server.
 export default defineConfig(({ mode }) => ({
   root: here,
-  plugins: [react()],
+  plugins: [react(), pwaPlugin()],
   // The web bundle is built from the packages' sources ("source" export condition), so it needs no
   // prior tsc build of the SDK.
   resolve: {

@@ -42,6 +42,7 @@ export interface ClientEvents {
   typing: { chat_id: string; typing: boolean };
   'chat.started': ChatSummary;
   'chat.ended': { chat_id: string; reason: ChatEndReason };
+  /** A chat's summary changed: its unread count (counted here only; apps show it), last message, flags. */
   'chat.updated': ChatSummary;
   'invite.received': { invitation_id: string; from: PartnerInfo };
   'invite.declined': { invitation_id: string };

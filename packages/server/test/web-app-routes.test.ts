@@ -85,6 +85,33 @@ describe('web app routes', () => {
     expect(r2.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 
+  it('serves the service worker and the manifest revalidated every time, the worker under the CSP', async () => {
+    const sw = await get('/sw.js');
+    expect(sw.status).toBe(200);
+    expect(sw.headers.get('content-type')).toMatch(/javascript/);
+    expect(sw.headers.get('cache-control')).toBe('no-cache');
+    expect(sw.headers.get('content-security-policy')).toBe(WEB_CONTENT_SECURITY_POLICY);
+    // The shell list names this build's hashed files; nothing of the API is ever cached.
+    for (const a of assets) expect(sw.text).toContain(`/assets/${a}`);
+    expect(sw.text).toMatch(/omechat-shell-[0-9a-f]{16}/);
+    expect(sw.text).not.toContain('__OMECHAT_SHELL_');
+
+    const manifest = await get('/manifest.webmanifest');
+    expect(manifest.status).toBe(200);
+    expect(manifest.headers.get('content-type')).toMatch(/^application\/manifest\+json/);
+    expect(manifest.headers.get('cache-control')).toBe('no-cache');
+    const icons = (JSON.parse(manifest.text) as { icons: { src: string; type: string }[] }).icons;
+    for (const icon of icons) {
+      const png = await fetch(server.url + icon.src);
+      expect(png.status, icon.src).toBe(200);
+      expect(png.headers.get('content-type')).toBe('image/png');
+    }
+
+    const csp = WEB_CONTENT_SECURITY_POLICY;
+    expect(csp).toContain("worker-src 'self'");
+    expect(csp).toContain("manifest-src 'self'");
+  });
+
   it('built code uses no eval and the bundle references no inline-script tricks', () => {
     for (const a of assets.filter((f) => f.endsWith('.js'))) {
       const code = readFileSync(join(webDir, 'assets', a), 'utf8');

@@ -54,3 +54,18 @@ export function storedAvailability(): boolean {
 export function saveAvailability(open: boolean): void {
   write('open', open ? '1' : '0');
 }
+
+/** Background notifications: off until the user turns them on; message text only on a second opt-in. */
+export interface NotificationPrefs {
+  enabled: boolean;
+  showText: boolean;
+}
+
+export function storedNotificationPrefs(): NotificationPrefs {
+  return { enabled: read('notify') === '1', showText: read('notify-text') === '1' };
+}
+
+export function saveNotificationPrefs(p: NotificationPrefs): void {
+  write('notify', p.enabled ? '1' : '0');
+  write('notify-text', p.showText ? '1' : '0');
+}

@@ -43,13 +43,14 @@ describe('sessionReducer', () => {
     expect(s.earlyStatus).toEqual({});
   });
 
-  it('counts unread only for new incoming messages outside the open chat, once', () => {
+  it('takes unread counts from the SDK (chat.updated), never counts messages itself', () => {
     let s = started();
     const m = msg({ from_me: false, msg_id: 'x' });
     s = sessionReducer(s, { type: 'message', message: m, viewing: false });
-    s = sessionReducer(s, { type: 'message', message: m, viewing: false });
-    expect(s.chats.c1?.unread).toBe(1);
+    expect(s.chats.c1?.unread).toBe(0);
     expect(s.chats.c1?.last_text).toBe('hi');
+    s = sessionReducer(s, { type: 'updated', chat: { ...chat, unread: 3 } });
+    expect(s.chats.c1?.unread).toBe(3);
     s = sessionReducer(s, { type: 'read', chat_id: 'c1' });
     expect(s.chats.c1?.unread).toBe(0);
   });

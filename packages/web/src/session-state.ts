@@ -122,7 +122,6 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
       const msg = early ? { ...m, status: mergeStatus(m.status, early) } : m;
       const earlyStatus = early ? { ...state.earlyStatus } : state.earlyStatus;
       if (early) delete earlyStatus[m.msg_id];
-      const isNew = !list.some((x) => x.msg_id === m.msg_id);
       const chat = state.chats[m.chat_id];
       const chats = chat
         ? {
@@ -131,7 +130,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
               ...chat,
               last_text: m.text,
               last_activity: Math.max(chat.last_activity, m.ts),
-              unread: chat.unread + (isNew && !m.from_me && !action.viewing ? 1 : 0),
+              // `unread` is left alone: the SDK counts it and sends it in chat.updated.
               partner_typing: m.from_me ? chat.partner_typing : false,
             },
           }

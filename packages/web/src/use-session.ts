@@ -102,7 +102,10 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
         cbRef.current.notify(`You are now chatting with ${chat.partner.username}.`);
         cbRef.current.onChatStarted(chat.chat_id);
       }),
-      client.on('chat.updated', (chat) => dispatch({ type: 'updated', chat })),
+      // In the chat on screen the app has already asked the SDK to mark it read (its zero follows).
+      client.on('chat.updated', (chat) =>
+        dispatch({ type: 'updated', chat: isViewing(chat.chat_id) ? { ...chat, unread: 0 } : chat }),
+      ),
       client.on('chat.ended', ({ chat_id, reason }) => {
         const chat = chatsRef.current[chat_id];
         dispatch({ type: 'ended', chat_id, reason });

@@ -10,6 +10,9 @@ export const WEB_CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
+  // The service worker (/sw.js) and the sign-up proof-of-work worker are our own files; so is the manifest.
+  "worker-src 'self'",
+  "manifest-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
@@ -31,11 +34,14 @@ export const WEB_PERMISSIONS_POLICY = [
 ].join(', ');
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+const SERVICE_WORKER = '/sw.js';
 
 /**
  * Serves the built web app (packages/web/dist) at `/`: hashed files under /assets/ cached for a
  * year, index.html revalidated every time and sent with a strict CSP, and every other GET that is
  * not an API path or a file answered with index.html so client-side routes survive a reload.
+ * The service worker (/sw.js) and the manifest are revalidated every time too, so a new build
+ * reaches installed apps at their next start; the worker gets the same CSP as the page.
  * Does nothing when `webDir` has no index.html (API-only deployments, tests without a build).
  */
 export async function registerWebApp(app: FastifyInstance, webDir: string): Promise<void> {
@@ -59,7 +65,12 @@ export async function registerWebApp(app: FastifyInstance, webDir: string): Prom
     web.addHook('onSend', async (req, reply, payload) => {
       if (reply.statusCode >= 400) return payload;
       const type = String(reply.getHeader('content-type') ?? '');
-      if (type.startsWith('text/html')) {
+      const path = req.url.split('?')[0];
+      if (path === SERVICE_WORKER) {
+        reply.header('cache-control', 'no-cache');
+        reply.header('content-security-policy', WEB_CONTENT_SECURITY_POLICY);
+        // Its scope is the whole app; it sits at the root, so no Service-Worker-Allowed is needed.
+      } else if (type.startsWith('text/html')) {
         reply.header('cache-control', 'no-cache');
         reply.header('content-security-policy', WEB_CONTENT_SECURITY_POLICY);
         reply.header('permissions-policy', WEB_PERMISSIONS_POLICY);

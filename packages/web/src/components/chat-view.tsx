@@ -27,7 +27,7 @@ type Dialog = null | 'next' | 'leave' | 'safety';
 export function ChatView({ client, session, chat, tolerance, notify, onBack, onSearching }: ChatViewProps) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [loaded, setLoaded] = useState(false);
-  const listRef = useRef<HTMLOListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const messages = session.state.messages[chat.chat_id] ?? [];
   const name = chat.partner.username;
@@ -132,7 +132,7 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
         />
       </header>
 
-      <ol
+      <div
         ref={listRef}
         className="messages"
         role="log"
@@ -145,38 +145,41 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
         }}
       >
-        <li className="e2e-note">
-          <Icon name="lock" size={14} /> Messages are end-to-end encrypted. Only you and {name} can read them.
-        </li>
-        {loaded && messages.length === 0 && chat.active ? (
-          <li className="chat-start-note">
-            You are now chatting with {name} ({chat.partner.age}). Say hi! Be kind, and leave anytime.
+        <ol className="messages-list">
+          <li className="e2e-note">
+            <Icon name="lock" size={14} /> Messages are end-to-end encrypted. Only you and {name} can read
+            them.
           </li>
-        ) : null}
-        {withNotices(messages, session.state.notices[chat.chat_id] ?? []).map((item) =>
-          'msg_id' in item ? (
-            <MessageBubble
-              key={item.msg_id}
-              message={item}
-              onRetry={
-                item.status === 'failed' && chat.active
-                  ? () => void session.send(chat.chat_id, item.text, item.msg_id)
-                  : undefined
-              }
-            />
-          ) : (
-            <li
-              key={item.id}
-              className={`chat-notice chat-notice-${item.kind}`}
-              role="status"
-              data-testid="chat-notice"
-              data-kind={item.kind}
-            >
-              <Icon name="lock" size={14} /> {item.text}
+          {loaded && messages.length === 0 && chat.active ? (
+            <li className="chat-start-note">
+              You are now chatting with {name} ({chat.partner.age}). Say hi! Be kind, and leave anytime.
             </li>
-          ),
-        )}
-      </ol>
+          ) : null}
+          {withNotices(messages, session.state.notices[chat.chat_id] ?? []).map((item) =>
+            'msg_id' in item ? (
+              <MessageBubble
+                key={item.msg_id}
+                message={item}
+                onRetry={
+                  item.status === 'failed' && chat.active
+                    ? () => void session.send(chat.chat_id, item.text, item.msg_id)
+                    : undefined
+                }
+              />
+            ) : (
+              <li
+                key={item.id}
+                className={`chat-notice chat-notice-${item.kind}`}
+                role="status"
+                data-testid="chat-notice"
+                data-kind={item.kind}
+              >
+                <Icon name="lock" size={14} /> {item.text}
+              </li>
+            ),
+          )}
+        </ol>
+      </div>
 
       <div className="chat-footer">
         {chat.partner_typing && chat.active ? (

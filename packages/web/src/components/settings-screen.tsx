@@ -6,6 +6,7 @@ import { ConfirmDialog } from './confirm-dialog.js';
 import { DeleteAccountDialog } from './delete-account-dialog.js';
 import { Icon } from './icons.js';
 import { ReplaceSecretCard } from './replace-secret-card.js';
+import { NotificationSettings } from './notification-settings.js';
 
 type Device = Awaited<ReturnType<OmeChatClient['listDevices']>>[number];
 
@@ -91,6 +92,8 @@ export function SettingsScreen({ client, notify, onSignedOut, onSecretRotated }:
           </ul>
         )}
       </section>
+
+      <NotificationSettings />
 
       <ReplaceSecretCard client={client} onSecretRotated={onSecretRotated} />
 

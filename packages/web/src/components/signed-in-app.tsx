@@ -13,6 +13,8 @@ import { InvitePrompt } from './invite-prompt.js';
 import { Toasts, type Toast } from './toasts.js';
 import { useStanding } from '../use-standing.js';
 import { RestrictionNotice } from './safety/restriction-notice.js';
+import { useUnreadTitle } from '../use-unread-title.js';
+import { useBackgroundNotifications } from '../use-background-notifications.js';
 
 const connected = new WeakSet<OmeChatClient>();
 
@@ -62,7 +64,10 @@ export function SignedInApp({ client, onSignedOut, onBanned, onSecretRotated }: 
   };
 
   const chats = Object.values(session.state.chats);
+  // The SDK counts unread messages per chat (chat.updated); this only adds its counts up.
   const unread = chats.reduce((n, c) => n + c.unread, 0);
+  useUnreadTitle(unread);
+  useBackgroundNotifications(client, (chat_id) => go({ view: 'chats', chat_id }));
   const invitation = session.state.invitations[0];
   const inChat = route.view === 'chats' && route.chat_id !== null;
 

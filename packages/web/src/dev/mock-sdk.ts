@@ -206,6 +206,13 @@ export class OmeChatClient {
       const r = this.msg(chat_id, false, reply, Date.now(), 'delivered');
       this.msgs.get(chat_id)?.push(r);
       this.emit('message', r);
+      // As the real SDK: the unread count travels in chat.updated.
+      const c = this.chats.get(chat_id);
+      if (c) {
+        c.unread += 1;
+        c.last_text = reply;
+        this.emit('chat.updated', { ...c });
+      }
     }, 3800);
     return { ...m };
   }
