@@ -97,6 +97,7 @@ export class LocalChats {
       const { text } = opened;
       const ops: KeyStoreOp[] = [...opened.ops];
       let message: ChatMessage | null = null;
+      let summary: ChatSummary | null = null;
       if (text !== null) {
         message = {
           chat_id: env.chat_id,
@@ -111,19 +112,20 @@ export class LocalChats {
         if (!fromMe) ops.push(evidenceOp(env, opened.franking));
         const chat = await this.chat(env.chat_id);
         if (chat) {
-          ops.push(
-            this.summaryOp({
-              ...chat,
-              unread: fromMe ? chat.unread : chat.unread + 1,
-              last_activity: Math.max(chat.last_activity, env.ts),
-              last_text: text,
-            }),
-          );
+          summary = {
+            ...chat,
+            unread: fromMe ? chat.unread : chat.unread + 1,
+            last_activity: Math.max(chat.last_activity, env.ts),
+            last_text: text,
+          };
+          ops.push(this.summaryOp(summary));
         }
       }
       await store.write(ops);
       connection.ack(env.id);
       if (message) events.emit('message', message);
+      // The unread count lives here only: apps show the summary's count, never count themselves.
+      if (summary) events.emit('chat.updated', summary);
     });
   }
 
