@@ -99,7 +99,7 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
       client.on('presence', (p) => dispatch({ type: 'presence', ...p })),
       client.on('chat.started', (chat) => {
         dispatch({ type: 'started', chat });
-        cbRef.current.notify(`You are now chatting with ${chat.partner.username}.`);
+        // No toast: the chat opens now, and its own note (in the live message log) says who it is.
         cbRef.current.onChatStarted(chat.chat_id);
       }),
       client.on('chat.updated', (chat) => dispatch({ type: 'updated', chat })),

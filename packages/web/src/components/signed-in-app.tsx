@@ -13,6 +13,7 @@ import { InvitePrompt } from './invite-prompt.js';
 import { Toasts, type Toast } from './toasts.js';
 import { useStanding } from '../use-standing.js';
 import { RestrictionNotice } from './safety/restriction-notice.js';
+import { OfflineBanner } from './offline-banner.js';
 
 const connected = new WeakSet<OmeChatClient>();
 
@@ -61,6 +62,13 @@ export function SignedInApp({ client, onSignedOut, onBanned, onSecretRotated }: 
     saveTolerance(v);
   };
 
+  // "Meet someone new" (after a chat, or from an empty chat list) searches at once.
+  const meetNew = () => {
+    go({ view: 'home' });
+    if (session.state.search === 'waiting') return;
+    session.find(tolerance).catch((e: unknown) => notify(errorText(e), 'error'));
+  };
+
   const chats = Object.values(session.state.chats);
   const unread = chats.reduce((n, c) => n + c.unread, 0);
   const invitation = session.state.invitations[0];
@@ -78,6 +86,7 @@ export function SignedInApp({ client, onSignedOut, onBanned, onSecretRotated }: 
         connection={session.state.connection}
         username={client.username}
       />
+      <OfflineBanner connection={session.state.connection} />
       <main id="main" className="app-main" tabIndex={-1}>
         {standing.strike ? (
           <RestrictionNotice
@@ -104,6 +113,7 @@ export function SignedInApp({ client, onSignedOut, onBanned, onSecretRotated }: 
             tolerance={tolerance}
             notify={notify}
             go={go}
+            meetNew={meetNew}
           />
         ) : (
           <SettingsScreen
