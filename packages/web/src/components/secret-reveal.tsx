@@ -26,6 +26,13 @@ export function SecretReveal({ username, secret, onSignedIn, rotatedFor }: Secre
   const [error, setError] = useState<string | null>(null);
   const [qr, setQr] = useState(false);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const title = useRef<HTMLHeadingElement>(null);
+
+  // The form that led here may have been scrolled: start at this screen's title, and read it out.
+  useEffect(() => {
+    title.current?.scrollIntoView({ block: 'start' });
+    title.current?.focus({ preventScroll: true });
+  }, []);
 
   // Drawn locally on a canvas (no remote service, no inline script or style: the CSP stays strict).
   useEffect(() => {
@@ -59,7 +66,9 @@ export function SecretReveal({ username, secret, onSignedIn, rotatedFor }: Secre
 
   return (
     <div className="form secret-reveal">
-      <h2 className="form-title">{rotatedFor ? 'Save your new secret' : 'Save your secret'}</h2>
+      <h2 className="form-title" ref={title} tabIndex={-1}>
+        {rotatedFor ? 'Save your new secret' : 'Save your secret'}
+      </h2>
       {rotatedFor ? (
         <p data-testid="secret-rotated-note">
           Your account <strong>{username}</strong> has a new secret, made on this device. The old one no
