@@ -273,7 +273,7 @@ describe('the web app on a phone and a desktop', () => {
     for (const p of [phone, desk])
       await p.page
         .locator('[data-testid="offline-banner"][data-shown="false"]')
-        .waitFor({ state: 'attached', timeout: 30_000 });
+        .waitFor({ state: 'attached', timeout: 60_000 });
 
     // Toasts never cover the chat header: block from the phone's menu, report from the desktop's.
     await phone.page.getByTestId('chat-menu').click();
