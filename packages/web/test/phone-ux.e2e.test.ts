@@ -275,10 +275,22 @@ describe('the web app on a phone and a desktop', () => {
         .locator('[data-testid="offline-banner"][data-shown="false"]')
         .waitFor({ state: 'attached', timeout: 60_000 });
 
-    // Toasts never cover the chat header: block from the phone's menu, report from the desktop's.
+    // Toasts never cover the chat header (each checked as soon as it shows: toasts last 5 s):
+    // block from the phone's menu, then report from the desktop's.
+    const expectToastClear = async (p: BrowserPerson) => {
+      const toast = p.page.getByTestId('toast').first();
+      await toast.waitFor({ timeout: 10_000 });
+      const t = (await toast.boundingBox())!;
+      const header = (await p.page.locator('.chat-header').boundingBox())!;
+      const topbar = (await p.page.locator('.topbar').boundingBox())!;
+      expect(overlaps(t, header), `${p.name}: toast over the chat header`).toBe(false);
+      expect(overlaps(t, topbar), `${p.name}: toast over the top bar`).toBe(false);
+      await shot(p, '10-toast');
+    };
     await phone.page.getByTestId('chat-menu').click();
     await phone.page.getByTestId('chat-view').getByTestId('chat-block').click();
     await phone.page.getByTestId('confirm-block-confirm').click();
+    await expectToastClear(phone);
     await desk.page.getByTestId('chat-ended-notice').waitFor({ timeout: 10_000 });
     await desk.page.getByTestId('chat-menu').click();
     await desk.page.getByTestId('chat-view').getByTestId('chat-report').click();
@@ -286,16 +298,7 @@ describe('the web app on a phone and a desktop', () => {
     await dialog.getByTestId('report-message').first().waitFor();
     await dialog.getByTestId('report-reason-age_lie').check();
     await dialog.getByTestId('report-submit').click();
-    for (const p of [phone, desk]) {
-      const toast = p.page.getByTestId('toast').first();
-      await toast.waitFor({ timeout: 10_000 });
-      const header = (await p.page.locator('.chat-header').boundingBox())!;
-      const topbar = (await p.page.locator('.topbar').boundingBox())!;
-      const t = (await toast.boundingBox())!;
-      expect(overlaps(t, header), `${p.name}: toast over the chat header`).toBe(false);
-      expect(overlaps(t, topbar), `${p.name}: toast over the top bar`).toBe(false);
-      await shot(p, '10-toast');
-    }
+    await expectToastClear(desk);
 
     // "Meet someone new" after a chat starts a search at once (on the desktop: the phone's
     // account was just reported, which restricts a new account).
