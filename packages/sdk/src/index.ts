@@ -56,6 +56,8 @@ export {
   type AgeBand,
   type AgeRange,
 } from '@omechat/protocol';
+// The pseudonym rule, so apps can say what is wrong at the field before asking the server.
+export { USERNAME_MAX, USERNAME_MIN, normalizeUsername } from '@omechat/protocol';
 export { DEFAULT_REPORTED_MESSAGES, type ReportOptions } from './client-reports.js';
 export { ModeratorApi, MODERATOR_TOKEN_PATTERN, type Note, type NoteTarget } from './moderator-api.js';
 export type { AccountCredentialsOptions } from './omechat-client.js';

@@ -65,3 +65,44 @@ describe('LocalChats.sync', () => {
     expect((await chats.chat(hex('3')))?.active).toBe(true);
   });
 });
+
+describe('LocalChats unread counts', () => {
+  it('counts received messages once and announces every change of the count as chat.updated', async () => {
+    const events: { event: string; unread?: number }[] = [];
+    const connection: ClientRequester = {
+      connected: true,
+      request: (() => Promise.resolve({ type: 'ok' })) as unknown as ClientRequester['request'],
+      requestAny: () => Promise.reject(new Error('unused')),
+      send: () => undefined,
+      ack: () => undefined,
+    };
+    const chats = new LocalChats({
+      store: new MemoryKeyStore(),
+      queue: new WriteQueue(),
+      connection,
+      opener: {
+        open: () => Promise.resolve({ ok: true, text: 'hi', franking: { body: 'b', kf: 'k' }, ops: [] }),
+      },
+      events: {
+        emit: (event, payload) =>
+          events.push(
+            event === 'chat.updated' ? { event, unread: (payload as { unread: number }).unread } : { event },
+          ),
+      },
+      user_hash: hex('a'),
+    });
+    const chat_id = hex('1');
+    await chats.start(info(chat_id));
+    const env = (msg_id: string, from_user: string) =>
+      ({ id: msg_id, chat_id, msg_id, from_user, from_client: hex('c'), ts: 5 }) as never;
+    await chats.receive(env('m1', hex('b')));
+    await chats.receive(env('m2', hex('b')));
+    await chats.receive(env('m2', hex('b'))); // a redelivery counts nothing
+    await chats.receive(env('m3', hex('a'))); // my own message from another device
+    expect((await chats.chat(chat_id))?.unread).toBe(2);
+    expect(events.filter((e) => e.event === 'chat.updated').map((e) => e.unread)).toEqual([1, 2, 2]);
+    await chats.markRead(chat_id);
+    expect((await chats.chat(chat_id))?.unread).toBe(0);
+    expect(events.at(-1)).toEqual({ event: 'chat.updated', unread: 0 });
+  });
+});

@@ -124,7 +124,7 @@ export class LocalChats {
       await store.write(ops);
       connection.ack(env.id);
       if (message) events.emit('message', message);
-      // The SDK is the one source of unread counts: apps show this, they do not count themselves.
+      // The unread count lives here only: apps show the summary's count, never count themselves.
       if (summary) events.emit('chat.updated', summary);
     });
   }

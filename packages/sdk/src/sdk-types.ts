@@ -42,7 +42,10 @@ export interface ClientEvents {
   typing: { chat_id: string; typing: boolean };
   'chat.started': ChatSummary;
   'chat.ended': { chat_id: string; reason: ChatEndReason };
-  /** A chat's summary changed: its unread count (counted here only; apps show it), last message, flags. */
+  /**
+   * A chat's summary changed: flags, or its unread count / last message (after each received
+   * message, after a read here or on another device). `unread` is the one count apps show.
+   */
   'chat.updated': ChatSummary;
   'invite.received': { invitation_id: string; from: PartnerInfo };
   'invite.declined': { invitation_id: string };

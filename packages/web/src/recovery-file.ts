@@ -6,16 +6,19 @@ export function recoveryFileText(username: string, secret: string): string {
     'Keep this file private: anyone who has it can sign in as you.',
     'OmeChat cannot recover your account if you lose it.',
     '',
-    `Username: ${username}`,
+    `Pseudonym: ${username}`,
     `Secret: ${secret}`,
     `Created: ${new Date().toISOString().slice(0, 10)}`,
     '',
   ].join('\n');
 }
 
-/** Reads username and secret back from a recovery file (or any text holding the two lines). */
+/**
+ * Reads pseudonym and secret back from a recovery file (or any text holding the two lines); files
+ * saved before the app said "pseudonym" everywhere have a "Username:" line.
+ */
 export function parseRecoveryFile(text: string): { username: string | null; secret: string | null } {
-  const username = /^Username: (.+)$/m.exec(text)?.[1]?.trim() ?? null;
+  const username = /^(?:Pseudonym|Username): (.+)$/m.exec(text)?.[1]?.trim() ?? null;
   const secret = /^Secret: ([A-Za-z0-9]{64})\s*$/m.exec(text)?.[1] ?? null;
   return { username, secret };
 }

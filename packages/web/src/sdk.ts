@@ -1,5 +1,6 @@
 // The only module that imports the SDK: if its API shifts, adapt here.
 import type { StrikeView } from '@omechat/sdk';
+import { PSEUDONYM_RULE } from './signup-rules.js';
 export {
   OmeChatClient,
   IndexedDbKeyStore,
@@ -41,7 +42,8 @@ export function errorText(err: unknown): string {
     };
     if (code === 'RATE_LIMITED' && typeof retryAfterSeconds === 'number')
       return `Too many attempts. Please wait ${retryAfterSeconds} s and try again.`;
-    if (code === 'INVALID_CREDENTIALS') return 'That username and secret do not match.';
+    if (code === 'INVALID_CREDENTIALS') return 'That pseudonym and secret do not match.';
+    if (code === 'USERNAME_INVALID') return PSEUDONYM_RULE;
     if (code === 'USERNAME_TAKEN') return 'That pseudonym is taken. Try another one.';
     if (code === 'NETWORK_BANNED' && typeof retryAfterSeconds === 'number')
       return `Your network is blocked for now. Try again in ${Math.ceil(retryAfterSeconds / 3600)} h.`;

@@ -25,7 +25,7 @@ const started = (): SessionState => sessionReducer(initialSession, { type: 'star
 
 describe('sessionReducer', () => {
   it('never moves a delivery status backwards', () => {
-    let s = sessionReducer(started(), { type: 'message', message: msg({}), viewing: true });
+    let s = sessionReducer(started(), { type: 'message', message: msg({}) });
     s = sessionReducer(s, { type: 'status', chat_id: 'c1', msg_id: 'm1', status: 'read' });
     s = sessionReducer(s, { type: 'status', chat_id: 'c1', msg_id: 'm1', status: 'delivered' });
     expect(s.messages.c1?.[0]?.status).toBe('read');
@@ -35,24 +35,39 @@ describe('sessionReducer', () => {
     let s = sessionReducer(started(), {
       type: 'message',
       message: msg({ msg_id: 'local-1', status: 'sending' }),
-      viewing: true,
     });
     s = sessionReducer(s, { type: 'status', chat_id: 'c1', msg_id: 'm1', status: 'delivered' });
-    s = sessionReducer(s, { type: 'message', message: msg({}), viewing: true, replaces: 'local-1' });
+    s = sessionReducer(s, { type: 'message', message: msg({}), replaces: 'local-1' });
     expect(s.messages.c1).toEqual([msg({ status: 'delivered' })]);
     expect(s.earlyStatus).toEqual({});
   });
 
-  it('takes unread counts from the SDK (chat.updated), never counts messages itself', () => {
+  it('never counts unread itself: the count is the SDK summary one', () => {
     let s = started();
     const m = msg({ from_me: false, msg_id: 'x' });
-    s = sessionReducer(s, { type: 'message', message: m, viewing: false });
+    s = sessionReducer(s, { type: 'message', message: m });
+    s = sessionReducer(s, { type: 'message', message: m });
     expect(s.chats.c1?.unread).toBe(0);
     expect(s.chats.c1?.last_text).toBe('hi');
-    s = sessionReducer(s, { type: 'updated', chat: { ...chat, unread: 3 } });
+    s = sessionReducer(s, {
+      type: 'updated',
+      chat: { ...chat, unread: 3, last_activity: 10, last_text: 'hi' },
+    });
     expect(s.chats.c1?.unread).toBe(3);
-    s = sessionReducer(s, { type: 'read', chat_id: 'c1' });
+    s = sessionReducer(s, {
+      type: 'updated',
+      chat: { ...chat, unread: 0, last_activity: 10, last_text: 'hi' },
+    });
     expect(s.chats.c1?.unread).toBe(0);
+  });
+
+  it('keeps a newer last line sent here over an older summary', () => {
+    let s = sessionReducer(started(), { type: 'message', message: msg({ ts: 50, text: 'mine' }) });
+    s = sessionReducer(s, {
+      type: 'updated',
+      chat: { ...chat, unread: 1, last_activity: 20, last_text: 'theirs' },
+    });
+    expect(s.chats.c1).toMatchObject({ unread: 1, last_text: 'mine', last_activity: 50 });
   });
 
   it('keeps "ended by me" even when the server notice came first', () => {

@@ -1,5 +1,9 @@
 import type { ChatMessage, ChatSummary, ConnectionState, MessageStatus, PartnerInfo } from './sdk.js';
 
+/**
+ * A chat as the app shows it: the SDK's summary (whose `unread` is the one unread count; the app
+ * never counts messages itself) plus what only this session knows.
+ */
 export interface ChatEntry extends Omit<ChatSummary, 'ended_reason'> {
   /** The SDK's reason, or ours ('left' | 'next' | 'blocked') when this user ended it. */
   ended_reason: string | null;
@@ -38,14 +42,13 @@ export type SessionAction =
   | { type: 'connection'; state: ConnectionState }
   | { type: 'chats'; chats: ChatSummary[] }
   | { type: 'history'; chat_id: string; messages: ChatMessage[] }
-  | { type: 'message'; message: ChatMessage; viewing: boolean; replaces?: string }
+  | { type: 'message'; message: ChatMessage; replaces?: string }
   | { type: 'status'; chat_id: string; msg_id: string; status: MessageStatus }
   | { type: 'typing'; chat_id: string; typing: boolean }
   | { type: 'presence'; chat_id: string; online: boolean }
   | { type: 'started'; chat: ChatSummary }
   | { type: 'updated'; chat: ChatSummary }
   | { type: 'ended'; chat_id: string; reason: string; by_me?: boolean }
-  | { type: 'read'; chat_id: string }
   | { type: 'search'; search: SessionState['search'] }
   | { type: 'invite'; invitation: Invitation }
   | { type: 'invite-done'; invitation_id: string }
@@ -173,14 +176,15 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
           [action.chat.chat_id]: entry(action.chat, state.chats[action.chat.chat_id]),
         },
       };
-    case 'updated':
-      return {
-        ...state,
-        chats: {
-          ...state.chats,
-          [action.chat.chat_id]: entry(action.chat, state.chats[action.chat.chat_id]),
-        },
-      };
+    case 'updated': {
+      // The SDK's summary is the truth (its unread count is the only one); a message sent here a
+      // moment ago may be newer than the summary's last line.
+      const prev = state.chats[action.chat.chat_id];
+      const next = entry(action.chat, prev);
+      if (prev && prev.last_activity > next.last_activity)
+        Object.assign(next, { last_activity: prev.last_activity, last_text: prev.last_text });
+      return { ...state, chats: { ...state.chats, [action.chat.chat_id]: next } };
+    }
     case 'ended': {
       const chat = state.chats[action.chat_id];
       if (!chat) return state;
@@ -199,11 +203,6 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
           },
         },
       };
-    }
-    case 'read': {
-      const chat = state.chats[action.chat_id];
-      if (!chat || chat.unread === 0) return state;
-      return { ...state, chats: { ...state.chats, [action.chat_id]: { ...chat, unread: 0 } } };
     }
     case 'search':
       return { ...state, search: action.search };

@@ -78,7 +78,7 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
       }),
       client.on('message', (m) => {
         const here = isViewing(m.chat_id);
-        dispatch({ type: 'message', message: m, viewing: here });
+        dispatch({ type: 'message', message: m });
         if (here && !m.from_me) void client.markRead(m.chat_id).catch(() => {});
         if (!m.from_me && !here) {
           const name = chatsRef.current[m.chat_id]?.partner.username ?? 'Someone';
@@ -99,7 +99,7 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
       client.on('presence', (p) => dispatch({ type: 'presence', ...p })),
       client.on('chat.started', (chat) => {
         dispatch({ type: 'started', chat });
-        cbRef.current.notify(`You are now chatting with ${chat.partner.username}.`);
+        // No toast: the chat opens now, and its own note (in the live message log) says who it is.
         cbRef.current.onChatStarted(chat.chat_id);
       }),
       // In the chat on screen the app has already asked the SDK to mark it read (its zero follows).
@@ -150,10 +150,9 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
   const setViewing = useCallback(
     (chat_id: string | null) => {
       viewing.current = chat_id;
-      if (chat_id && (chatsRef.current[chat_id]?.unread ?? 0) > 0) {
-        dispatch({ type: 'read', chat_id });
+      // The SDK clears its unread count and announces it (chat.updated).
+      if (chat_id && (chatsRef.current[chat_id]?.unread ?? 0) > 0)
         void client.markRead(chat_id).catch(() => {});
-      }
     },
     [client],
   );
@@ -177,10 +176,10 @@ export function useSession(client: OmeChatClient, cb: SessionCallbacks): Session
         status: 'sending',
       };
       // A retry replaces the failed bubble in place.
-      dispatch({ type: 'message', message: temp, viewing: true, replaces: retryOf });
+      dispatch({ type: 'message', message: temp, replaces: retryOf });
       try {
         const sent = await client.sendText(chat_id, text);
-        dispatch({ type: 'message', message: sent, viewing: true, replaces: temp.msg_id });
+        dispatch({ type: 'message', message: sent, replaces: temp.msg_id });
       } catch (e) {
         dispatch({ type: 'status', chat_id, msg_id: temp.msg_id, status: 'failed' });
         cbRef.current.notify(errorText(e), 'error');

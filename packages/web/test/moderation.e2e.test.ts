@@ -83,6 +83,7 @@ async function say(from: BrowserPerson, to: BrowserPerson, text: string) {
 
 /** Reports the open chat view's partner for age_lie through the dialog; returns the revealed texts. */
 async function reportAgeLie(p: BrowserPerson): Promise<string[]> {
+  await p.page.locator('[data-testid="chat-view"] [data-testid="chat-menu"]').click();
   await p.page.locator('[data-testid="chat-view"] [data-testid="chat-report"]').click();
   const dialog = p.page.getByTestId('report-dialog');
   await dialog.getByTestId('report-message').first().waitFor();
@@ -108,6 +109,7 @@ describe('moderation in the browser', () => {
     await match(liar, kid1);
     await say(liar, kid1, 'i am 15 too, what school do you go to?');
     await say(liar, kid1, 'send me a photo of you');
+    await kid1.page.getByTestId('chat-menu').click();
     await kid1.page.getByTestId('chat-leave').click();
     await kid1.page.getByTestId('confirm-leave-confirm').click();
     await liar.page.getByTestId('chat-ended-notice').waitFor();

@@ -11,14 +11,19 @@ export interface ChatListProps {
   onOpen(chat_id: string): void;
   notify(text: string, tone?: 'info' | 'error'): void;
   blockOpen(chat_id: string): Promise<void>;
+  /** The empty list's action: start a search at once. */
+  onMeetNew(): void;
 }
 
-export function ChatList({ client, chats, selected, onOpen, notify, blockOpen }: ChatListProps) {
+export function ChatList({ client, chats, selected, onOpen, notify, blockOpen, onMeetNew }: ChatListProps) {
   if (chats.length === 0)
     return (
-      <p className="muted empty" data-testid="chat-list-empty">
-        No chats yet. Find a stranger to start one.
-      </p>
+      <div className="empty" data-testid="chat-list-empty">
+        <p className="muted">No chats yet. Meet a stranger to start one.</p>
+        <button type="button" className="btn btn-primary" onClick={onMeetNew} data-testid="chat-list-meet">
+          Meet someone new
+        </button>
+      </div>
     );
   return (
     <ul className="chat-list" data-testid="chat-list">
@@ -39,7 +44,9 @@ export function ChatList({ client, chats, selected, onOpen, notify, blockOpen }:
             <Avatar name={c.partner.username} />
             <span className="chat-item-main">
               <span className="chat-item-top">
-                <strong className="chat-item-name">{c.partner.username}</strong>
+                <strong className="chat-item-name" title={c.partner.username}>
+                  {c.partner.username}
+                </strong>
                 <time
                   className="chat-item-time"
                   dateTime={new Date(c.last_activity).toISOString()}

@@ -10,7 +10,8 @@ import { Composer } from './composer.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { SafetyNumberDialog } from './safety-number-dialog.js';
 import { Icon } from './icons.js';
-import { ChatSafetyActions } from './safety/chat-safety-actions.js';
+import { ChatSafetyDialog } from './safety/chat-safety-dialog.js';
+import { MenuButton, type MenuItem } from './menu-button.js';
 
 export interface ChatViewProps {
   client: OmeChatClient;
@@ -19,12 +20,16 @@ export interface ChatViewProps {
   tolerance: number;
   notify(text: string, tone?: 'info' | 'error'): void;
   onBack(): void;
+  /** Next found nobody at once: show the search. */
   onSearching(): void;
+  /** "Meet someone new" after the chat ended: start a search now. */
+  onMeetNew(): void;
 }
 
-type Dialog = null | 'next' | 'leave' | 'safety';
+type Dialog = null | 'next' | 'leave' | 'safety' | 'report' | 'block';
 
-export function ChatView({ client, session, chat, tolerance, notify, onBack, onSearching }: ChatViewProps) {
+export function ChatView(props: ChatViewProps) {
+  const { client, session, chat, tolerance, notify, onBack, onSearching, onMeetNew } = props;
   const [dialog, setDialog] = useState<Dialog>(null);
   const [loaded, setLoaded] = useState(false);
   const listRef = useRef<HTMLDivElement>(null);
@@ -64,13 +69,47 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
     }
   };
 
+  // Offline, our knowledge of the partner's presence is stale: show none rather than a wrong "Online".
+  const presence = session.state.connection === 'online' && chat.active ? chat.partner_online : null;
   const status = !chat.active
     ? 'Chat ended'
-    : chat.partner_online === true
+    : presence === true
       ? 'Online'
-      : chat.partner_online === false
+      : presence === false
         ? 'Away'
         : `Age ${chat.partner.age}`;
+
+  const menu: MenuItem[] = [
+    {
+      label: 'Safety number',
+      icon: <Icon name="lock" size={18} />,
+      testid: 'chat-safety-number',
+      onSelect: () => setDialog('safety'),
+    },
+  ];
+  if (!chat.reported)
+    menu.push({
+      label: `Report ${name}`,
+      icon: <Icon name="shield" size={18} />,
+      danger: true,
+      testid: 'chat-report',
+      onSelect: () => setDialog('report'),
+    });
+  if (!chat.blocked && !chat.reported)
+    menu.push({
+      label: `Block ${name}`,
+      icon: <Icon name="block" size={18} />,
+      danger: true,
+      testid: 'chat-block',
+      onSelect: () => setDialog('block'),
+    });
+  if (chat.active)
+    menu.push({
+      label: 'Leave chat',
+      icon: <Icon name="exit" size={18} />,
+      testid: 'chat-leave',
+      onSelect: () => setDialog('leave'),
+    });
 
   return (
     <div className="chat-view" data-testid="chat-view" data-chat-id={chat.chat_id}>
@@ -80,13 +119,22 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
         </button>
         <Avatar name={name} />
         <div className="chat-title">
-          <h2>{name}</h2>
-          <span className="muted chat-sub">
-            {chat.active && chat.partner_online !== null ? (
-              <span className={`presence presence-${String(chat.partner_online)}`} aria-hidden="true" />
+          <h2 title={name}>{name}</h2>
+          <span className="muted chat-sub" data-testid="chat-status">
+            {presence !== null ? (
+              <span className={`presence presence-${String(presence)}`} aria-hidden="true" />
             ) : null}
             {status}
-            {chat.active && chat.partner_online !== null ? ` · ${chat.partner.age}` : ''}
+            {presence !== null ? ` · ${chat.partner.age}` : ''}
+            {chat.reported ? (
+              <span className="tag" data-testid="chat-reported">
+                Reported
+              </span>
+            ) : chat.blocked ? (
+              <span className="tag" data-testid="chat-blocked">
+                Blocked
+              </span>
+            ) : null}
           </span>
         </div>
         <button
@@ -99,37 +147,9 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
           <Icon name="lock" size={18} />
           <span className="btn-label">Encrypted</span>
         </button>
-        {chat.active ? (
-          <div className="chat-actions">
-            <button
-              type="button"
-              className="btn btn-secondary btn-small"
-              onClick={() => setDialog('next')}
-              data-testid="chat-next"
-            >
-              <Icon name="skip" size={18} />
-              <span className="btn-label">Next</span>
-            </button>
-            <button
-              type="button"
-              className="btn btn-ghost btn-small"
-              onClick={() => setDialog('leave')}
-              data-testid="chat-leave"
-              aria-label="Leave chat"
-            >
-              <Icon name="exit" size={18} />
-              <span className="btn-label">Leave</span>
-            </button>
-          </div>
-        ) : null}
-        <ChatSafetyActions
-          client={client}
-          chat={chat}
-          notify={notify}
-          blockOpen={async () => {
-            await session.endChat(chat.chat_id, 'block', tolerance);
-          }}
-        />
+        <MenuButton label={`Chat options for ${name}`} items={menu} testid="chat-menu">
+          <Icon name="more" size={22} />
+        </MenuButton>
       </header>
 
       <div
@@ -208,16 +228,35 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
                     : 'You left this chat.'
                   : endedText(chat.ended_reason, name)}
             </span>
-            <button type="button" className="btn btn-primary btn-small" onClick={onSearching}>
+            <button
+              type="button"
+              className="btn btn-primary btn-small"
+              onClick={onMeetNew}
+              data-testid="meet-someone-new"
+            >
               Meet someone new
             </button>
           </div>
         ) : null}
-        <Composer
-          disabled={!chat.active}
-          onSend={(text) => void session.send(chat.chat_id, text)}
-          onTyping={(t) => client.setTyping(chat.chat_id, t)}
-        />
+        {/* Next sits by the composer: labelled, large, and within a thumb's reach on a phone. */}
+        <div className="chat-footer-row">
+          {chat.active ? (
+            <button
+              type="button"
+              className="btn btn-secondary next-btn"
+              onClick={() => setDialog('next')}
+              data-testid="chat-next"
+            >
+              <Icon name="skip" size={20} />
+              Next
+            </button>
+          ) : null}
+          <Composer
+            disabled={!chat.active}
+            onSend={(text) => void session.send(chat.chat_id, text)}
+            onTyping={(t) => client.setTyping(chat.chat_id, t)}
+          />
+        </div>
       </div>
 
       {dialog === 'next' ? (
@@ -237,6 +276,17 @@ export function ChatView({ client, session, chat, tolerance, notify, onBack, onS
           onConfirm={() => end('leave')}
           onClose={() => setDialog(null)}
           testid="confirm-leave"
+        />
+      ) : dialog === 'report' || dialog === 'block' ? (
+        <ChatSafetyDialog
+          which={dialog}
+          client={client}
+          chat={chat}
+          notify={notify}
+          blockOpen={async () => {
+            await session.endChat(chat.chat_id, 'block', tolerance);
+          }}
+          onClose={() => setDialog(null)}
         />
       ) : dialog === 'safety' ? (
         <SafetyNumberDialog

@@ -12,10 +12,12 @@ export interface ChatsScreenProps {
   tolerance: number;
   notify(text: string, tone?: 'info' | 'error'): void;
   go(r: Route, replace?: boolean): void;
+  /** Starts a search at once and shows it. */
+  meetNew(): void;
 }
 
 /** List and conversation side by side on wide screens, one at a time on phones. */
-export function ChatsScreen({ client, session, chatId, tolerance, notify, go }: ChatsScreenProps) {
+export function ChatsScreen({ client, session, chatId, tolerance, notify, go, meetNew }: ChatsScreenProps) {
   const chats = Object.values(session.state.chats).sort((a, b) => b.last_activity - a.last_activity);
   const chat = chatId ? session.state.chats[chatId] : undefined;
   return (
@@ -27,6 +29,7 @@ export function ChatsScreen({ client, session, chatId, tolerance, notify, go }: 
           chats={chats}
           selected={chatId}
           notify={notify}
+          onMeetNew={meetNew}
           onOpen={(id) => go({ view: 'chats', chat_id: id })}
           blockOpen={async (id) => {
             await session.endChat(id, 'block', tolerance);
@@ -44,13 +47,14 @@ export function ChatsScreen({ client, session, chatId, tolerance, notify, go }: 
             notify={notify}
             onBack={() => go({ view: 'chats', chat_id: null })}
             onSearching={() => go({ view: 'home' })}
+            onMeetNew={meetNew}
           />
         ) : (
           <div className="empty-pane">
             <Icon name="chats" size={40} />
             <p>{chatId ? 'This chat is no longer available.' : 'Pick a chat, or meet someone new.'}</p>
-            <button type="button" className="btn btn-primary" onClick={() => go({ view: 'home' })}>
-              Meet someone
+            <button type="button" className="btn btn-primary" onClick={meetNew}>
+              Meet someone new
             </button>
           </div>
         )}

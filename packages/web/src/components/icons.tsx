@@ -21,6 +21,7 @@ const PATHS = {
   exit: 'M14 4h5v16h-5M10 8l-4 4 4 4M6 12h10',
   block: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM5.6 5.6l12.8 12.8',
   device: 'M7 3h10v18H7zM11 18h2',
+  more: 'M12 5.5v.01M12 12v.01M12 18.5v.01',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import QRCode from 'qrcode';
 import { IndexedDbKeyStore, OmeChatClient, errorText } from '../sdk.js';
 import { deviceLabel } from '../format.js';
 import { recoveryFileText } from '../recovery-file.js';
+import { charKind, secretGroups } from '../secret-groups.js';
 import { Icon } from './icons.js';
 
 export interface SecretRevealProps {
@@ -22,6 +24,26 @@ export function SecretReveal({ username, secret, onSignedIn, rotatedFor }: Secre
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [qr, setQr] = useState(false);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const title = useRef<HTMLHeadingElement>(null);
+
+  // The form that led here may have been scrolled: start at this screen's title, and read it out.
+  useEffect(() => {
+    title.current?.scrollIntoView({ block: 'start' });
+    title.current?.focus({ preventScroll: true });
+  }, []);
+
+  // Drawn locally on a canvas (no remote service, no inline script or style: the CSP stays strict).
+  useEffect(() => {
+    if (!qr || !canvas.current) return;
+    QRCode.toCanvas(canvas.current, secret, {
+      width: 220,
+      margin: 2,
+      errorCorrectionLevel: 'M',
+      color: { dark: '#111827', light: '#ffffff' },
+    }).catch(() => setError('Could not draw the QR code.'));
+  }, [qr, secret]);
 
   // Leaving the page now would lose the secret for good.
   useEffect(() => {
@@ -44,7 +66,9 @@ export function SecretReveal({ username, secret, onSignedIn, rotatedFor }: Secre
 
   return (
     <div className="form secret-reveal">
-      <h2 className="form-title">{rotatedFor ? 'Save your new secret' : 'Save your secret'}</h2>
+      <h2 className="form-title" ref={title} tabIndex={-1}>
+        {rotatedFor ? 'Save your new secret' : 'Save your secret'}
+      </h2>
       {rotatedFor ? (
         <p data-testid="secret-rotated-note">
           Your account <strong>{username}</strong> has a new secret, made on this device. The old one no
@@ -64,9 +88,22 @@ export function SecretReveal({ username, secret, onSignedIn, rotatedFor }: Secre
       <p className="secret-label" id="secret-label">
         Your secret
       </p>
+      {/* Groups of 4 with no spaces in the text, so a hand-made copy is the secret itself. */}
       <code className="secret" aria-labelledby="secret-label" data-testid="secret-display" tabIndex={0}>
-        {secret}
+        {secretGroups(secret).map((g, i) => (
+          <span key={i} className="secret-group" data-testid="secret-group">
+            {[...g].map((ch, j) => (
+              <span key={j} className={`ch-${charKind(ch)}`}>
+                {ch}
+              </span>
+            ))}
+          </span>
+        ))}
       </code>
+      <p className="hint secret-legend">
+        <span className="ch-digit">0 1</span> digits are coloured, <span className="ch-upper">O I</span>{' '}
+        capitals are underlined, <span className="ch-lower">o l</span> small letters are plain.
+      </p>
       <div className="row-actions">
         <button
           type="button"
@@ -88,6 +125,28 @@ export function SecretReveal({ username, secret, onSignedIn, rotatedFor }: Secre
           <Icon name="download" />
           Download recovery file
         </button>
+        <button
+          type="button"
+          className="btn btn-secondary"
+          aria-expanded={qr}
+          aria-controls="secret-qr"
+          onClick={() => setQr((v) => !v)}
+          data-testid="secret-qr-toggle"
+        >
+          {qr ? 'Hide QR code' : 'Show QR code'}
+        </button>
+      </div>
+      <div id="secret-qr" className="secret-qr" hidden={!qr}>
+        <canvas
+          ref={canvas}
+          className="qr"
+          role="img"
+          aria-label="QR code of your secret"
+          data-testid="secret-qr"
+        />
+        <p className="hint">
+          Scan it with a password manager on another device. Anyone who sees it can sign in as you.
+        </p>
       </div>
       <p className="hint" aria-live="polite">
         {copied === 'copied'

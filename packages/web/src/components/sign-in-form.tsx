@@ -16,6 +16,7 @@ export function SignInForm({
   const [show, setShow] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [fieldErr, setFieldErr] = useState<{ username?: string; secret?: string }>({});
   // Offered only once the secret failed its check: an old (server-made) secret is sent once to
   // be replaced; a mistyped new one must never be sent.
   const [askLegacy, setAskLegacy] = useState(false);
@@ -28,13 +29,23 @@ export function SignInForm({
       onSubmit={async (e) => {
         e.preventDefault();
         setError(null);
-        if (!username.trim() || !secret.trim()) return setError('Enter your pseudonym and your secret.');
+        // The secret is shown in groups: spaces typed between them are not part of it. (An old
+        // server-made secret is sent as typed, trimmed.)
+        const compact = secret.replace(/\s+/g, '');
+        const typedSecret = /^[A-Za-z0-9]{64}$/.test(compact) ? compact : secret.trim();
+        const missing = {
+          ...(username.trim() ? {} : { username: 'Enter your pseudonym.' }),
+          ...(typedSecret ? {} : { secret: 'Enter your 64-character secret, or open your recovery file.' }),
+        };
+        setFieldErr(missing);
+        if (missing.username || missing.secret)
+          return document.getElementById(missing.username ? 'si-username' : 'si-secret')?.focus();
         setBusy(true);
         try {
           const client = await OmeChatClient.signIn({
             baseUrl: location.origin,
             username: username.trim(),
-            secret: secret.trim(),
+            secret: typedSecret,
             keyStore: new IndexedDbKeyStore(),
             label: deviceLabel(),
             legacySecret: legacy,
@@ -45,7 +56,7 @@ export function SignInForm({
             return onBanned({
               sanction: errorSanction(err) ?? null,
               username: username.trim(),
-              secret: secret.trim(),
+              secret: typedSecret,
             });
           if (errorCode(err) === 'SECRET_INVALID') setAskLegacy(true);
           setError(errorText(err));
@@ -63,8 +74,15 @@ export function SignInForm({
           spellCheck={false}
           value={username}
           onChange={(e) => setUsername(e.target.value)}
+          aria-invalid={fieldErr.username ? true : undefined}
+          aria-describedby={fieldErr.username ? 'si-username-error' : undefined}
           data-testid="signin-username"
         />
+        {fieldErr.username ? (
+          <p id="si-username-error" className="field-error">
+            {fieldErr.username}
+          </p>
+        ) : null}
       </div>
       <div className="field">
         <label htmlFor="si-secret">Secret</label>
@@ -79,7 +97,8 @@ export function SignInForm({
             className="mono"
             value={secret}
             onChange={(e) => setSecret(e.target.value)}
-            aria-describedby="si-secret-hint"
+            aria-invalid={fieldErr.secret ? true : undefined}
+            aria-describedby={fieldErr.secret ? 'si-secret-error si-secret-hint' : 'si-secret-hint'}
             data-testid="signin-secret"
           />
           <button
@@ -92,6 +111,11 @@ export function SignInForm({
             {show ? 'Hide' : 'Show'}
           </button>
         </div>
+        {fieldErr.secret ? (
+          <p id="si-secret-error" className="field-error">
+            {fieldErr.secret}
+          </p>
+        ) : null}
         <p id="si-secret-hint" className="hint">
           The 64-character secret you saved when you signed up.
         </p>

@@ -1,5 +1,6 @@
-import { useId, useState } from 'react';
-import { OmeChatClient, errorText } from '../sdk.js';
+import { useEffect, useRef, useState } from 'react';
+import { OmeChatClient, errorCode, errorText } from '../sdk.js';
+import { AGE_RULE, PSEUDONYM_RULE, ageError, pseudonymError } from '../signup-rules.js';
 import { SecretReveal } from './secret-reveal.js';
 import { SignupWorkProgress, type SignupWork } from './signup-work-progress.js';
 
@@ -9,41 +10,55 @@ interface Created {
   age: number;
 }
 
-export function SignUpForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void }) {
+interface FieldErrors {
+  username?: string;
+  age?: string;
+  form?: string;
+}
+
+export interface SignUpFormProps {
+  onSignedIn(c: OmeChatClient): void;
+  /** True while the one-time secret is on screen: the page must not offer a way away from it. */
+  onRevealing?(revealing: boolean): void;
+}
+
+export function SignUpForm({ onSignedIn, onRevealing }: SignUpFormProps) {
   const [username, setUsername] = useState('');
   const [age, setAge] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [created, setCreated] = useState<Created | null>(null);
   const [work, setWork] = useState<SignupWork | null>(null);
-  const errId = useId();
+  const usernameRef = useRef<HTMLInputElement>(null);
+  const ageRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => onRevealing?.(created !== null), [created, onRevealing]);
 
   if (created) return <SecretReveal {...created} onSignedIn={onSignedIn} />;
 
-  const ageNum = Number(age);
-  const ageOk = /^\d{1,3}$/.test(age) && ageNum >= 13 && ageNum <= 120;
+  // Each field names its hint and, when wrong, its error; the error states the rule.
+  const describedBy = (field: 'username' | 'age') =>
+    errors[field] ? `su-${field}-error su-${field}-hint` : `su-${field}-hint`;
 
   return (
     <form
       className="form"
-      aria-describedby={error ? errId : undefined}
+      id="signup-form"
       noValidate
       onSubmit={async (e) => {
         e.preventDefault();
-        setError(null);
-        const name = username.trim();
-        if (name.length < 3 || name.length > 32) return setError('Pick a pseudonym of 3 to 32 characters.');
-        if (!ageOk)
-          return setError(
-            ageNum > 0 && ageNum < 13
-              ? 'OmeChat is for people aged 13 and up.'
-              : 'Enter your age as a whole number.',
-          );
+        const found: FieldErrors = {};
+        const u = pseudonymError(username);
+        const a = ageError(age);
+        if (u) found.username = u;
+        if (a) found.age = a;
+        setErrors(found);
+        if (u || a) return (u ? usernameRef : ageRef).current?.focus();
         setBusy(true);
         try {
           const acc = await OmeChatClient.createAccount(
             location.origin,
-            { username: name, age: ageNum },
+            { username: username.trim(), age: Number(age.trim()) },
             {
               onChallenge: ({ max }) => setWork(max > 0 ? { tried: 0, max } : null),
               onProgress: (p) => setWork(p),
@@ -51,7 +66,14 @@ export function SignUpForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
           );
           setCreated({ username: acc.username, secret: acc.secret, age: acc.age });
         } catch (err) {
-          setError(errorText(err));
+          const code = errorCode(err);
+          if (code === 'USERNAME_TAKEN' || code === 'USERNAME_INVALID') {
+            setErrors({ username: code === 'USERNAME_INVALID' ? PSEUDONYM_RULE : errorText(err) });
+            usernameRef.current?.focus();
+          } else if (code === 'AGE_INVALID') {
+            setErrors({ age: AGE_RULE });
+            ageRef.current?.focus();
+          } else setErrors({ form: errorText(err) });
         } finally {
           setBusy(false);
           setWork(null);
@@ -62,6 +84,7 @@ export function SignUpForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
       <div className="field">
         <label htmlFor="su-username">Pseudonym</label>
         <input
+          ref={usernameRef}
           id="su-username"
           name="username"
           autoComplete="off"
@@ -70,9 +93,15 @@ export function SignUpForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
           required
           value={username}
           onChange={(e) => setUsername(e.target.value)}
-          aria-describedby="su-username-hint"
+          aria-invalid={errors.username ? true : undefined}
+          aria-describedby={describedBy('username')}
           data-testid="signup-username"
         />
+        {errors.username ? (
+          <p id="su-username-error" className="field-error" data-testid="signup-username-error">
+            {errors.username}
+          </p>
+        ) : null}
         <p id="su-username-hint" className="hint">
           3–32 characters. Not your real name.
         </p>
@@ -80,6 +109,7 @@ export function SignUpForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
       <div className="field">
         <label htmlFor="su-age">Age</label>
         <input
+          ref={ageRef}
           id="su-age"
           name="age"
           inputMode="numeric"
@@ -90,18 +120,24 @@ export function SignUpForm({ onSignedIn }: { onSignedIn(c: OmeChatClient): void 
           className="input-short"
           value={age}
           onChange={(e) => setAge(e.target.value)}
-          aria-describedby="su-age-hint"
+          aria-invalid={errors.age ? true : undefined}
+          aria-describedby={describedBy('age')}
           data-testid="signup-age"
         />
+        {errors.age ? (
+          <p id="su-age-error" className="field-error" data-testid="signup-age-error">
+            {errors.age}
+          </p>
+        ) : null}
         <p id="su-age-hint" className="hint">
           Your age decides who you can meet and cannot be changed later. Be honest: it keeps teens and adults
           apart.
         </p>
       </div>
       {work ? <SignupWorkProgress work={work} /> : null}
-      {error ? (
-        <p id={errId} className="form-error" role="alert" data-testid="signup-error">
-          {error}
+      {errors.form ? (
+        <p className="form-error" role="alert" data-testid="signup-error">
+          {errors.form}
         </p>
       ) : null}
       <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="signup-submit">

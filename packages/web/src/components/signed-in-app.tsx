@@ -15,6 +15,7 @@ import { useStanding } from '../use-standing.js';
 import { RestrictionNotice } from './safety/restriction-notice.js';
 import { useUnreadTitle } from '../use-unread-title.js';
 import { useBackgroundNotifications } from '../use-background-notifications.js';
+import { OfflineBanner } from './offline-banner.js';
 
 const connected = new WeakSet<OmeChatClient>();
 
@@ -63,6 +64,13 @@ export function SignedInApp({ client, onSignedOut, onBanned, onSecretRotated }: 
     saveTolerance(v);
   };
 
+  // "Meet someone new" (after a chat, or from an empty chat list) searches at once.
+  const meetNew = () => {
+    go({ view: 'home' });
+    if (session.state.search === 'waiting') return;
+    session.find(tolerance).catch((e: unknown) => notify(errorText(e), 'error'));
+  };
+
   const chats = Object.values(session.state.chats);
   // The SDK counts unread messages per chat (chat.updated); this only adds its counts up.
   const unread = chats.reduce((n, c) => n + c.unread, 0);
@@ -83,6 +91,7 @@ export function SignedInApp({ client, onSignedOut, onBanned, onSecretRotated }: 
         connection={session.state.connection}
         username={client.username}
       />
+      <OfflineBanner connection={session.state.connection} />
       <main id="main" className="app-main" tabIndex={-1}>
         {standing.strike ? (
           <RestrictionNotice
@@ -109,6 +118,7 @@ export function SignedInApp({ client, onSignedOut, onBanned, onSecretRotated }: 
             tolerance={tolerance}
             notify={notify}
             go={go}
+            meetNew={meetNew}
           />
         ) : (
           <SettingsScreen

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { OmeChatClient } from '../sdk.js';
 import type { BannedState } from './safety/banned-screen.js';
 import { SignUpForm } from './sign-up-form.js';
@@ -30,6 +30,18 @@ export function WelcomeScreen({
   notice?: string;
 }) {
   const [mode, setMode] = useState<'signup' | 'signin'>('signup');
+  // While the one-time secret is shown, nothing on this page leads away from it (it would be lost).
+  const [revealing, setRevealing] = useState(false);
+  const onRevealing = useCallback((r: boolean) => setRevealing(r), []);
+  const card = useRef<HTMLElement>(null);
+  const getStarted = () => {
+    setMode('signup');
+    // After the switch renders the form: bring it up and put the cursor in the first field.
+    requestAnimationFrame(() => {
+      card.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      document.getElementById('su-username')?.focus({ preventScroll: true });
+    });
+  };
   return (
     <div className="welcome">
       <header className="welcome-top">
@@ -45,6 +57,16 @@ export function WelcomeScreen({
         <section className="welcome-intro" aria-labelledby="welcome-title">
           <h1 id="welcome-title">Talk to a stranger your own age.</h1>
           <p className="lead">Meet someone new, privately. Leave whenever you like.</p>
+          {revealing ? null : (
+            <button
+              type="button"
+              className="btn btn-primary btn-large get-started"
+              onClick={getStarted}
+              data-testid="get-started"
+            >
+              Get started
+            </button>
+          )}
           <ul className="points">
             {POINTS.map((p) => (
               <li key={p.title}>
@@ -59,32 +81,34 @@ export function WelcomeScreen({
             ))}
           </ul>
         </section>
-        <section className="card welcome-card" aria-label="Account">
+        <section className="card welcome-card" aria-label="Account" ref={card}>
           {notice ? (
             <p className="notice" role="alert">
               {notice}
             </p>
           ) : null}
-          <div className="segmented" role="group" aria-label="Choose">
-            <button
-              type="button"
-              aria-pressed={mode === 'signup'}
-              onClick={() => setMode('signup')}
-              data-testid="mode-signup"
-            >
-              New here
-            </button>
-            <button
-              type="button"
-              aria-pressed={mode === 'signin'}
-              onClick={() => setMode('signin')}
-              data-testid="mode-signin"
-            >
-              I have an account
-            </button>
-          </div>
+          {revealing ? null : (
+            <div className="segmented" role="group" aria-label="Choose">
+              <button
+                type="button"
+                aria-pressed={mode === 'signup'}
+                onClick={() => setMode('signup')}
+                data-testid="mode-signup"
+              >
+                New here
+              </button>
+              <button
+                type="button"
+                aria-pressed={mode === 'signin'}
+                onClick={() => setMode('signin')}
+                data-testid="mode-signin"
+              >
+                I have an account
+              </button>
+            </div>
+          )}
           {mode === 'signup' ? (
-            <SignUpForm onSignedIn={onSignedIn} />
+            <SignUpForm onSignedIn={onSignedIn} onRevealing={onRevealing} />
           ) : (
             <SignInForm onSignedIn={onSignedIn} onBanned={onBanned} />
           )}

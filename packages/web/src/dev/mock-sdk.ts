@@ -206,11 +206,10 @@ export class OmeChatClient {
       const r = this.msg(chat_id, false, reply, Date.now(), 'delivered');
       this.msgs.get(chat_id)?.push(r);
       this.emit('message', r);
-      // As the real SDK: the unread count travels in chat.updated.
+      // Like the SDK: the summary (and its unread count) follows every received message.
       const c = this.chats.get(chat_id);
       if (c) {
-        c.unread += 1;
-        c.last_text = reply;
+        Object.assign(c, { unread: c.unread + 1, last_text: reply, last_activity: r.ts });
         this.emit('chat.updated', { ...c });
       }
     }, 3800);
@@ -219,7 +218,10 @@ export class OmeChatClient {
   setTyping(_chat_id: string, _typing: boolean) {}
   async markRead(chat_id: string) {
     const c = this.chats.get(chat_id);
-    if (c) c.unread = 0;
+    if (c && c.unread > 0) {
+      c.unread = 0;
+      this.emit('chat.updated', { ...c });
+    }
   }
   private startChat(partner: PartnerInfo, origin: ChatSummary['origin'] = 'match') {
     const chat: ChatSummary = {

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { ModeratorApi } from '../../sdk.js';
 import { AppealCard } from './appeal-card.js';
+import { QueueList } from './queue-list.js';
 import { useQueue } from './use-queue.js';
 
 export interface AppealQueueProps {
@@ -14,34 +15,18 @@ export function AppealQueue({ api, onUnauthenticated }: AppealQueueProps) {
   const { items, error, reload } = useQueue(load, onUnauthenticated);
   const [status, setStatus] = useState('');
   return (
-    <section aria-labelledby="appeals-title" className="mod-queue">
-      <h1 id="appeals-title" className="page-title">
-        Open appeals {items ? `(${items.length})` : ''}
-      </h1>
-      <p className="sr-only" role="status" aria-live="polite">
-        {status}
-      </p>
-      {status ? (
-        <p className="notice" data-testid="mod-status">
-          {status}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button type="button" className="btn btn-ghost btn-small" onClick={() => void reload()}>
-        Reload
-      </button>
-      {items?.length === 0 ? (
-        <p className="muted" data-testid="appeals-empty">
-          No open appeals.
-        </p>
-      ) : null}
-      {items?.map((a) => (
+    <QueueList
+      id="appeals-title"
+      title="Open appeals"
+      items={items}
+      error={error}
+      status={status}
+      reload={() => void reload()}
+      empty="No open appeals."
+      emptyTestId="appeals-empty"
+      itemKey={(a) => a.appeal_id}
+      renderItem={(a) => (
         <AppealCard
-          key={a.appeal_id}
           api={api}
           appeal={a}
           onDecided={(text) => {
@@ -49,7 +34,7 @@ export function AppealQueue({ api, onUnauthenticated }: AppealQueueProps) {
             void reload();
           }}
         />
-      ))}
-    </section>
+      )}
+    />
   );
 }

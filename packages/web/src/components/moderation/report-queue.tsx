@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import type { ModeratorApi } from '../../sdk.js';
 import { BulkDismissForm } from './bulk-dismiss-form.js';
 import { ReportCard } from './report-card.js';
+import { QueueList } from './queue-list.js';
 import { useQueue } from './use-queue.js';
 
 export interface ReportQueueProps {
@@ -20,33 +21,18 @@ export function ReportQueue({ api, onUnauthenticated }: ReportQueueProps) {
   const [status, setStatus] = useState('');
 
   return (
-    <section aria-labelledby="reports-title" className="mod-queue">
-      <h1 id="reports-title" className="page-title">
-        Open reports {items ? `(${items.length})` : ''}
-      </h1>
-      <p className="sr-only" role="status" aria-live="polite">
-        {status}
-      </p>
-      {status ? (
-        <p className="notice" data-testid="mod-status">
-          {status}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="row-actions">
-        <button
-          type="button"
-          className="btn btn-ghost btn-small"
-          onClick={() => void reload()}
-          data-testid="mod-reload"
-        >
-          Reload
-        </button>
-        {selected.size > 0 ? (
+    <QueueList
+      id="reports-title"
+      title="Open reports"
+      items={items}
+      error={error}
+      status={status}
+      reload={() => void reload()}
+      empty="No open reports."
+      emptyTestId="reports-empty"
+      itemKey={(r) => r.report_id}
+      actions={
+        selected.size > 0 ? (
           <button
             type="button"
             className="btn btn-secondary btn-small"
@@ -55,8 +41,29 @@ export function ReportQueue({ api, onUnauthenticated }: ReportQueueProps) {
           >
             Dismiss {selected.size} selected
           </button>
-        ) : null}
-      </div>
+        ) : null
+      }
+      renderItem={(r) => (
+        <ReportCard
+          api={api}
+          report={r}
+          selected={selected.has(r.report_id)}
+          onSelect={(on) => {
+            const next = new Set(selected);
+            if (on) next.add(r.report_id);
+            else next.delete(r.report_id);
+            setSelected(next);
+          }}
+          onResolved={(text) => {
+            setStatus(text);
+            void reload();
+          }}
+          onDismissFlood={(reported) =>
+            setFlood({ reported, username: r.reported?.username ?? 'this account' })
+          }
+        />
+      )}
+    >
       {flood ? (
         <BulkDismissForm
           what={
@@ -78,32 +85,6 @@ export function ReportQueue({ api, onUnauthenticated }: ReportQueueProps) {
           }}
         />
       ) : null}
-      {items?.length === 0 ? (
-        <p className="muted" data-testid="reports-empty">
-          No open reports.
-        </p>
-      ) : null}
-      {items?.map((r) => (
-        <ReportCard
-          key={r.report_id}
-          api={api}
-          report={r}
-          selected={selected.has(r.report_id)}
-          onSelect={(on) => {
-            const next = new Set(selected);
-            if (on) next.add(r.report_id);
-            else next.delete(r.report_id);
-            setSelected(next);
-          }}
-          onResolved={(text) => {
-            setStatus(text);
-            void reload();
-          }}
-          onDismissFlood={(reported) =>
-            setFlood({ reported, username: r.reported?.username ?? 'this account' })
-          }
-        />
-      ))}
-    </section>
+    </QueueList>
   );
 }

@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import { errorText, type OmeChatClient } from '../../sdk.js';
+import type { OmeChatClient } from '../../sdk.js';
 import type { ChatEntry } from '../../session-state.js';
-import { ConfirmDialog } from '../confirm-dialog.js';
 import { Icon } from '../icons.js';
-import { ReportDialog } from './report-dialog.js';
+import { ChatSafetyDialog } from './chat-safety-dialog.js';
 
 export interface ChatSafetyActionsProps {
   client: OmeChatClient;
@@ -14,11 +13,11 @@ export interface ChatSafetyActionsProps {
   compact?: boolean;
 }
 
-/** Report and Block, for every chat: open or ended, in the chat and in the chat list. */
+/** Report and Block buttons for a chat in the chat list (the open chat has them in its menu). */
 export function ChatSafetyActions({ client, chat, notify, blockOpen, compact }: ChatSafetyActionsProps) {
   const [dialog, setDialog] = useState<null | 'report' | 'block'>(null);
   const name = chat.partner.username;
-  const cls = compact ? 'btn btn-ghost btn-small btn-danger-text' : 'btn btn-ghost btn-small btn-danger-text';
+  const cls = 'btn btn-ghost btn-small btn-danger-text';
   return (
     <div className="chat-safety" role="group" aria-label={`Safety actions for the chat with ${name}`}>
       {chat.reported ? (
@@ -53,39 +52,14 @@ export function ChatSafetyActions({ client, chat, notify, blockOpen, compact }: 
           {compact ? null : <span className="btn-label">Block</span>}
         </button>
       )}
-      {dialog === 'report' ? (
-        <ReportDialog
+      {dialog ? (
+        <ChatSafetyDialog
+          which={dialog}
           client={client}
-          chatId={chat.chat_id}
-          partner={name}
+          chat={chat}
+          notify={notify}
+          blockOpen={blockOpen}
           onClose={() => setDialog(null)}
-          onReported={() => {
-            setDialog(null);
-            notify(`Thank you. Your report was sent and ${name} is blocked.`);
-          }}
-        />
-      ) : dialog === 'block' ? (
-        <ConfirmDialog
-          title={`Block ${name}?`}
-          description={
-            chat.active
-              ? 'The chat ends now and you will never be matched with each other again.'
-              : 'You will never be matched with each other again.'
-          }
-          confirmLabel="Block"
-          danger
-          testid="confirm-block"
-          onClose={() => setDialog(null)}
-          onConfirm={async () => {
-            try {
-              if (chat.active) await blockOpen();
-              else await client.block(chat.chat_id);
-              notify(`${name} is blocked.`);
-            } catch (e) {
-              notify(errorText(e), 'error');
-            }
-            setDialog(null);
-          }}
         />
       ) : null}
     </div>
