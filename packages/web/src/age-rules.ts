@@ -1,10 +1,7 @@
 // Display helpers over the ATSS rules, which live once in the protocol package and reach the app
 // through the SDK; the server is what enforces them.
 import {
-  ADULT_AGE,
-  MAX_AGE,
   MIN_AGE,
-  MINOR_OLD_AGE,
   ageBand as atssAgeBand,
   compatibleAgeRange,
   isValidAge,
@@ -19,12 +16,6 @@ export type { AgeBand };
 export function ageBand(age: number): AgeBand {
   if (isValidAge(age)) return atssAgeBand(age);
   return age < MIN_AGE ? 'minor-young' : 'adult';
-}
-
-export function bandRange(band: AgeBand): { min: number; max: number } {
-  if (band === 'minor-young') return { min: MIN_AGE, max: MINOR_OLD_AGE - 1 };
-  if (band === 'minor-old') return { min: MINOR_OLD_AGE, max: ADULT_AGE - 1 };
-  return { min: ADULT_AGE, max: MAX_AGE };
 }
 
 /** The largest tolerance this age may choose (minors are capped). */

@@ -11,7 +11,6 @@ export {
   REPORT_REASON_CODES,
   MAX_APPEAL_TEXT_CHARS,
   MAX_REPORT_NOTE_CHARS,
-  DEFAULT_REPORTED_MESSAGES,
 } from '@omechat/sdk';
 export type {
   AccountSummary,
@@ -22,11 +21,9 @@ export type {
   ReportReason,
   ReportSummary,
   SanctionDuration,
-  Standing,
   StrikeView,
   ChatMessage,
   ChatSummary,
-  ClientEvents,
   ConnectionState,
   MessageStatus,
   PartnerInfo,
