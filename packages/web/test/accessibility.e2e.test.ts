@@ -25,7 +25,7 @@ import {
  * in test-artifacts/e2e/a11y-*.png. Then a whole flow by keyboard alone (Tab, Enter, Space,
  * Escape), checking that the focused control always shows a focus ring.
  */
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'bin', 'omechat.js');
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'bin', 'omechat-dev.js');
 const LOOKS = [
   { width: 360, height: 740, scheme: 'light' },
   { width: 360, height: 740, scheme: 'dark' },
@@ -172,6 +172,9 @@ describe('accessibility', () => {
     await ada.page.keyboard.press('Escape');
 
     // Reporting ends the chat; the report feeds the moderators' queue below.
+    await ada.page.locator('[data-testid="chat-view"] [data-testid="chat-menu"]').click();
+    await ada.page.locator('[data-testid="chat-view"] [data-testid="chat-report"]').waitFor();
+    await audit(ada, 'chat-menu');
     await ada.page.locator('[data-testid="chat-view"] [data-testid="chat-report"]').click();
     const dialog = ada.page.getByTestId('report-dialog');
     await dialog.getByTestId('report-message').first().waitFor();
@@ -248,12 +251,13 @@ describe('accessibility', () => {
       'safety-number-button',
     );
 
-    // Leave (behind the chat menu where there is one), confirmed by keyboard.
-    if (await page.getByTestId('chat-menu').count()) {
-      await tabTo(page, 'chat-menu');
-      await page.keyboard.press('Enter');
-    }
-    await tabTo(page, 'chat-leave');
+    // Leave is the last item of the chat menu: Enter opens it (focus on the first item), End moves
+    // to Leave (a menu is walked with arrow keys, not Tab), Enter picks it, confirmed by keyboard.
+    await tabTo(page, 'chat-menu');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('chat-leave');
+    await expectVisibleFocus(page, 'chat-leave');
     await page.keyboard.press('Enter');
     await page.getByTestId('confirm-leave-confirm').waitFor();
     await tabTo(page, 'confirm-leave-confirm', 10);
