@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: one connection state machine (connect, authenticate, heartbeat,
+// reconnect with backoff, request/response correlation, validation of every server frame) whose
+// parts share the socket and its state; the outbox, sessions and chats live in their own modules.
 import {
   OmeChatError,
   MAX_SERVER_FRAME_CHARS,

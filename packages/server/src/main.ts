@@ -1,3 +1,6 @@
+// Over 400 lines on purpose: this is the composition root, the one place where every adapter meets
+// the core (store, bus, hashers, limits, relay, moderation, HTTP, WebSocket); split, the wiring order
+// (what must exist before what, and what closes in which order) would be spread over files.
 import { fileURLToPath } from 'node:url';
 import type pino from 'pino';
 import type { Config } from './config.js';
