@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,6 +9,22 @@ import { appendRunLog, runLogFile } from './log-scan.js';
 // The server's own command, run from its TypeScript sources (bin/omechat-dev.js: tests need no
 // build; bin/omechat.js is the same entry built).
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'bin', 'omechat-dev.js');
+
+/** `omechat admin moderators add NAME` as its own process on a server's data: the token it prints once. */
+export function addModerator(dataDir: string, name: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [BIN, 'admin', 'moderators', 'add', name],
+      { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir }, timeout: 60_000 },
+      (error, stdout) => {
+        const token = /m[0-9a-f]{32}\.[A-Za-z0-9]{64}/.exec(stdout)?.[0];
+        if (error || !token) reject(new Error(`moderators add failed: ${String(error)}`));
+        else resolve(token);
+      },
+    ),
+  );
+}
 
 export interface SpawnedServer {
   url: string;

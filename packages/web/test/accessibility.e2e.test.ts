@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@omechat/test-kit';
+import { addModerator, startTestServer, type TestServer } from '@omechat/test-kit';
 import {
   CHROMIUM,
   CHROMIUM_ARGS,
@@ -25,7 +23,6 @@ import {
  * in test-artifacts/e2e/a11y-*.png. Then a whole flow by keyboard alone (Tab, Enter, Space,
  * Escape), checking that the focused control always shows a focus ring.
  */
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'bin', 'omechat-dev.js');
 const LOOKS = [
   { width: 360, height: 740, scheme: 'light' },
   { width: 360, height: 740, scheme: 'dark' },
@@ -81,21 +78,6 @@ async function audit(p: BrowserPerson, screen: string): Promise<void> {
   }
   if (before) await page.setViewportSize(before);
   await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
-}
-
-function addModerator(name: string): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [BIN, 'admin', 'moderators', 'add', name],
-      { env: { PATH: process.env.PATH ?? '', DATA_DIR: server.dataDir }, timeout: 60_000 },
-      (error, stdout) => {
-        const token = /m[0-9a-f]{32}\.[A-Za-z0-9]{64}/.exec(stdout)?.[0];
-        if (error || !token) reject(new Error(`moderators add failed: ${String(error)}`));
-        else resolve(token);
-      },
-    ),
-  );
 }
 
 /** Presses Tab until the control with this test id has the focus (at most `max` times). */
@@ -195,7 +177,7 @@ describe('accessibility', () => {
     const mod = await openPerson(browser, `${server.url}/#/moderation`, 'a11y-mod');
     await mod.page.getByTestId('mod-token').waitFor();
     await audit(mod, 'moderation-signin');
-    await mod.page.getByTestId('mod-token').fill(await addModerator('a11y_mod'));
+    await mod.page.getByTestId('mod-token').fill(await addModerator(server.dataDir, 'a11y_mod'));
     await mod.page.getByTestId('mod-signin').click();
     await mod.page.locator('[data-testid="report-card"]').first().waitFor({ timeout: 20_000 });
     await audit(mod, 'moderation-queue');

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@omechat/test-kit';
+import { addModerator, startTestServer, type TestServer } from '@omechat/test-kit';
 import {
   CHROMIUM,
   CHROMIUM_ARGS,
@@ -25,7 +22,6 @@ import {
  * ban; signing in shows the statement of reasons and the appeal form; he appeals; the moderator
  * upholds the ban and he sees the decision. Screenshots go to test-artifacts/e2e/.
  */
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'bin', 'omechat-dev.js');
 
 let server: TestServer;
 let browser: Browser;
@@ -45,22 +41,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.destroy();
 });
-
-/** `omechat admin moderators add NAME` as its own process on the server's data: prints the token once. */
-function addModerator(name: string): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [BIN, 'admin', 'moderators', 'add', name],
-      { env: { PATH: process.env.PATH ?? '', DATA_DIR: server.dataDir }, timeout: 60_000 },
-      (error, stdout) => {
-        const token = /m[0-9a-f]{32}\.[A-Za-z0-9]{64}/.exec(stdout)?.[0];
-        if (error || !token) reject(new Error(`moderators add failed: ${String(error)}`));
-        else resolve(token);
-      },
-    ),
-  );
-}
 
 async function open(name: string): Promise<BrowserPerson> {
   const p = await openPerson(browser, server.url, name);
@@ -97,7 +77,7 @@ async function reportAgeLie(p: BrowserPerson): Promise<string[]> {
 
 describe('moderation in the browser', () => {
   it('an adult posing as 15 is reported by two 15-year-olds, restricted, banned on the moderation page, appeals, and the ban is upheld', async () => {
-    const token = await addModerator('mod_eva');
+    const token = await addModerator(server.dataDir, 'mod_eva');
     const liar = await open('liar');
     const kid1 = await open('kid1');
     const kid2 = await open('kid2');
