@@ -60,11 +60,23 @@ async function waitFor(check: () => Promise<boolean>, what: string, ms = 90_000)
 async function checkHistory(p: Pair, mustHave: ReadonlySet<string>, label: string): Promise<void> {
   const client = p.recipient.client!;
   const have = async () => (await client.history(p.chat_id)).filter((m) => !m.from_me).map((m) => m.text);
-  await waitFor(async () => {
-    const got = new Set(await have());
-    for (const t of mustHave) if (!got.has(t)) return false;
-    return true;
-  }, `${label}: ${p.mode} recipient gets every acknowledged message`);
+  let missing: string[] = [];
+  try {
+    await waitFor(async () => {
+      const got = new Set(await have());
+      missing = [...mustHave].filter((t) => !got.has(t));
+      return missing.length === 0;
+    }, `${label}: ${p.mode} recipient gets every acknowledged message`);
+  } catch (err) {
+    // Name what is missing and what the sender's SDK says of it, so a failure can be traced.
+    const sent = await p.sender.client!.history(p.chat_id);
+    const status = missing.map(
+      (t) => `"${t}": ${sent.find((m) => m.text === t)?.status ?? 'not in history'}`,
+    );
+    throw new Error(
+      `${(err as Error).message}; missing ${missing.length}: ${status.slice(0, 20).join(', ')}`,
+    );
+  }
   const texts = await have();
   const seen = new Set<string>();
   let last = -1;

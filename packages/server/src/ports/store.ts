@@ -117,7 +117,11 @@ export interface EnvelopeRecord {
 export type NewEnvelope = Omit<EnvelopeRecord, 'id'>;
 
 export interface EnvelopeStore {
-  /** Appends durably, all or none, and returns the records with their ids (ascending, in input order). */
+  /**
+   * Appends durably, all or none, and returns the records with their ids (ascending, in input
+   * order). Per recipient, ids become visible in id order even under concurrent appends (drains
+   * read `id > lastSentId`).
+   */
   appendEnvelopes(envelopes: NewEnvelope[]): Promise<EnvelopeRecord[]>;
   /** Pending envelopes of one client with id > afterId, oldest first. */
   readEnvelopes(recipient_client: string, afterId: string | null, limit: number): Promise<EnvelopeRecord[]>;

@@ -228,6 +228,46 @@ export function describeStoreContract(
       expect(await store.countEnvelopes(ca.client_hash)).toBe(0);
     });
 
+    it('makes envelopes visible to a recipient in id order, even when appends for it run concurrently', async () => {
+      // A drain reads `id > lastSentId`: if a lower id became visible after a higher one, the
+      // drain would skip it until the next reconnect (issue 13, seen on PostgreSQL).
+      const { a, cb } = await twoUsersWithClients();
+      const total = 240;
+      let appended = 0;
+      const writers = Array.from({ length: 12 }, async () => {
+        for (let i = 0; i < total / 12; i++) {
+          await store.appendEnvelopes([
+            envelope(cb.client_hash, a.user_hash),
+            envelope(cb.client_hash, a.user_hash),
+          ]);
+          appended += 2;
+        }
+      });
+      const seen = new Set<string>();
+      let last: string | null = null;
+      const reader = (async () => {
+        while (appended < total * 2) {
+          for (const e of await store.readEnvelopes(cb.client_hash, last, 50)) {
+            seen.add(e.id);
+            last = e.id;
+          }
+          await new Promise((r) => setImmediate(r));
+        }
+        for (;;) {
+          const page = await store.readEnvelopes(cb.client_hash, last, 50);
+          if (page.length === 0) break;
+          for (const e of page) {
+            seen.add(e.id);
+            last = e.id;
+          }
+        }
+      })();
+      await Promise.all([...writers, reader]);
+      const all = await store.readEnvelopes(cb.client_hash, null, total * 4);
+      expect(all).toHaveLength(total * 2);
+      expect(all.filter((e) => !seen.has(e.id)).map((e) => e.id)).toEqual([]);
+    });
+
     it("shortens the expiry of an ended chat's pending envelopes, and only of that chat", async () => {
       const { a, b, ca, cb } = await twoUsersWithClients();
       const [ended, other] = ['3'.repeat(32), '4'.repeat(32)];

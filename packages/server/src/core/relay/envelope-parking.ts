@@ -84,6 +84,15 @@ export class EnvelopeParking {
       for (const client of cold) if (!deliveries.has(client)) await this.warm(client);
     }
     for (const d of touched) this.deps.wake(d);
+    // A connection that opened during the append may have read the store before this commit:
+    // it goes through the store again (not live meanwhile, so order is kept).
+    for (const r of records) {
+      const d = deliveries.get(r.recipient_client);
+      if (!d || touched.has(d)) continue;
+      touched.add(d);
+      d.live = false;
+      this.deps.wake(d);
+    }
   }
 
   /** A connection closed: envelopes pushed live but not acknowledged are parked in the store. */

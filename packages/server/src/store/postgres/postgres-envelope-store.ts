@@ -1,34 +1,45 @@
 import type { EnvelopeRecord, EnvelopeStore, NewEnvelope, PendingUsage } from '../../ports/store.js';
 import type { PostgresQueries } from './postgres-queries.js';
 
+const COLUMN_TYPES = {
+  recipient_client: 'text',
+  from_user: 'text',
+  from_client: 'text',
+  chat_id: 'text',
+  msg_id: 'text',
+  ts: 'bigint',
+  ciphertext: 'text',
+  cf: 'text',
+  rf: 'text',
+  kid: 'integer',
+  expires_at: 'bigint',
+} as const satisfies Record<keyof NewEnvelope, string>;
+const COLUMNS = Object.keys(COLUMN_TYPES) as (keyof typeof COLUMN_TYPES)[];
+/** The first key of the two-key advisory locks that order appends per recipient (see appendEnvelopes). */
+const ENVELOPE_LOCK_CLASS = 13;
+
 /** Stored envelopes (messages waiting for a device) on PostgreSQL. */
 export class PostgresEnvelopeStore implements EnvelopeStore {
   constructor(private readonly db: PostgresQueries) {}
 
   async appendEnvelopes(envelopes: NewEnvelope[]): Promise<EnvelopeRecord[]> {
     if (envelopes.length === 0) return [];
-    // One multi-row INSERT: atomic, one round trip; RETURNING keeps input order for a VALUES list.
-    const cols = [
-      'recipient_client',
-      'from_user',
-      'from_client',
-      'chat_id',
-      'msg_id',
-      'ts',
-      'ciphertext',
-      'cf',
-      'rf',
-      'kid',
-      'expires_at',
-    ] as const;
-    const values: unknown[] = [];
-    const rows = envelopes.map((e, i) => {
-      for (const c of cols) values.push(e[c]);
-      return `(${cols.map((_, j) => `$${i * cols.length + j + 1}`).join(', ')})`;
-    });
+    // A drain reads a recipient's envelopes by `id > lastSentId`, so ids must become visible in id
+    // order per recipient. Two concurrent INSERTs can commit out of sequence order (ids are drawn
+    // before the pending_totals trigger waits for its row lock), so each statement first takes a
+    // transaction-scoped advisory lock per recipient (in hash order: no deadlocks) and only then
+    // draws its ids. One statement, one round trip; RETURNING keeps the input order.
+    const columns = COLUMNS.map((c) => envelopes.map((e) => e[c]));
     const r = await this.db.q<{ id: number }>(
-      `INSERT INTO envelopes (${cols.join(', ')}) VALUES ${rows.join(', ')} RETURNING id`,
-      values,
+      `WITH locked AS (
+         SELECT pg_advisory_xact_lock(${ENVELOPE_LOCK_CLASS}, h)
+         FROM (SELECT DISTINCT hashtext(c) AS h FROM unnest($1::text[]) AS c ORDER BY h) AS r
+       )
+       INSERT INTO envelopes (${COLUMNS.join(', ')})
+       SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`).join(', ')})
+       WHERE (SELECT count(*) FROM locked) >= 0
+       RETURNING id`,
+      columns,
     );
     return envelopes.map((e, i) => ({ ...e, id: String(r.rows[i]!.id) }));
   }
