@@ -1,19 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addModerator, startTestServer, type TestServer } from '@omechat/test-kit';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  DIST,
-  SHOTS,
-  cspViolations,
-  openPerson,
-  signUpInPage,
-  type BrowserPerson,
-} from './browser-person.js';
+import { startWebTestbed } from './web-testbed.js';
+import { addModerator, type TestServer } from '@omechat/test-kit';
+import { SHOTS, cspViolations, openPerson, signUpInPage, type BrowserPerson } from './browser-person.js';
 
 /**
  * Issue 18 point 4 in real Chromium: axe-core (WCAG 2.1 A/AA rules) on every screen — welcome,
@@ -36,13 +27,7 @@ const found: string[] = [];
 let audits = 0;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-  if (!existsSync(DIST))
-    throw new Error('packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does)');
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startTestServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  ({ server, browser } = await startWebTestbed());
 });
 
 afterAll(async () => {

@@ -1,38 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebTestbed } from './web-testbed.js';
 import { WebSocket } from 'ws';
 import { isV2Secret } from '@omechat/crypto';
 import { MemoryKeyStore, OmeChatClient } from '@omechat/sdk';
-import { startTestServer, type TestServer } from '@omechat/test-kit';
+import type { TestServer } from '@omechat/test-kit';
 
 /**
  * Identity v2 in real Chromium (issue 10): a legacy account signs in with its old secret and gets a
  * new one on a clear screen; the chat shows when the partner signs in on a new device and when
  * their safety number changes; "Replace your secret" in settings. The partner is the SDK in Node.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const here = fileURLToPath(new URL('.', import.meta.url));
-const DIST = join(here, '..', 'dist', 'index.html');
 const SHOTS = join(here, '..', '..', '..', 'test-artifacts', 'e2e');
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-  if (!existsSync(DIST))
-    throw new Error('packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does)');
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  ({ server, browser } = await startWebTestbed());
 });
 
 afterAll(async () => {

@@ -1,18 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addModerator, startTestServer, type TestServer } from '@omechat/test-kit';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  DIST,
-  SHOTS,
-  cspViolations,
-  openPerson,
-  shot,
-  signUpInPage,
-  type BrowserPerson,
-} from './browser-person.js';
+import { startWebTestbed } from './web-testbed.js';
+import { addModerator, type TestServer } from '@omechat/test-kit';
+import { cspViolations, openPerson, shot, signUpInPage, type BrowserPerson } from './browser-person.js';
 
 /**
  * Issue 11 end to end in real Chromium: an adult who signed up as 15 meets two 15-year-olds; both
@@ -28,13 +18,7 @@ let browser: Browser;
 const people: BrowserPerson[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-  if (!existsSync(DIST))
-    throw new Error('packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does)');
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startTestServer({ SKIP_COOLDOWN_MS: '0', MODERATION_SWEEP_MS: '200' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  ({ server, browser } = await startWebTestbed({ SKIP_COOLDOWN_MS: '0', MODERATION_SWEEP_MS: '200' }));
 });
 
 afterAll(async () => {

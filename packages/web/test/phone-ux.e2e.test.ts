@@ -1,17 +1,10 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@omechat/test-kit';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  DIST,
-  SHOTS,
-  cspViolations,
-  openPerson,
-  type BrowserPerson,
-} from './browser-person.js';
+import { startWebTestbed } from './web-testbed.js';
+import type { TestServer } from '@omechat/test-kit';
+import { SHOTS, cspViolations, openPerson, type BrowserPerson } from './browser-person.js';
 
 /**
  * Issue 18 point 1 in real Chromium, each fix at 360 px (a small phone) and 1280 px: the one-time
@@ -31,13 +24,7 @@ let browser: Browser;
 const people: BrowserPerson[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-  if (!existsSync(DIST))
-    throw new Error('packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does)');
-  mkdirSync(DIR, { recursive: true });
-  server = await startTestServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  ({ server, browser } = await startWebTestbed({}, DIR));
 });
 
 afterAll(async () => {

@@ -1,18 +1,9 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { rmSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebTestbed } from './web-testbed.js';
 import { startTestServer, type TestServer } from '@omechat/test-kit';
-import {
-  CHROMIUM,
-  CHROMIUM_ARGS,
-  DIST,
-  SHOTS,
-  cspViolations,
-  openPerson,
-  shot,
-  signUpInPage,
-  type BrowserPerson,
-} from './browser-person.js';
+import { cspViolations, openPerson, shot, signUpInPage, type BrowserPerson } from './browser-person.js';
 
 /**
  * Issue 18 points 2 and 3 in real Chromium: the web app manifest and icons are valid; the service
@@ -25,13 +16,7 @@ let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-  if (!existsSync(DIST))
-    throw new Error('packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does)');
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startTestServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  ({ server, browser } = await startWebTestbed());
 });
 
 afterAll(async () => {

@@ -1,34 +1,23 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@omechat/test-kit';
+import { startWebTestbed } from './web-testbed.js';
+import type { TestServer } from '@omechat/test-kit';
 
 /**
  * Sign-up under raised difficulty in real Chromium: the SDK solves the server's challenge in a Web
  * Worker, the form shows a progress bar that moves, and the account is created. No CSP violation
  * (the worker is a same-origin script) and no console error.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const here = fileURLToPath(new URL('.', import.meta.url));
-const DIST = join(here, '..', 'dist', 'index.html');
 const SHOTS = join(here, '..', '..', '..', 'test-artifacts', 'e2e');
 
 let server: TestServer;
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-  if (!existsSync(DIST))
-    throw new Error('packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does)');
-  mkdirSync(SHOTS, { recursive: true });
   // Level 6 at the production scrypt cost: a few seconds of work in the browser.
-  server = await startTestServer({ POW_MIN_LEVEL: '6' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  ({ server, browser } = await startWebTestbed({ POW_MIN_LEVEL: '6' }));
 });
 afterAll(async () => {
   await browser?.close();

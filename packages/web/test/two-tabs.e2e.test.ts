@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './web-testbed.js';
 import { WebSocket } from 'ws';
 import { MemoryKeyStore, OmeChatClient, type ChatMessage } from '@omechat/sdk';
 import { startTestServer, type TestServer } from '@omechat/test-kit';
@@ -15,7 +15,6 @@ import { startTestServer, type TestServer } from '@omechat/test-kit';
  * encrypt with the same message keys, and the partner fails to decrypt; with it, every message
  * arrives and opens.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ENTRY = fileURLToPath(new URL('./browser/two-tabs.entry.ts', import.meta.url));
 const PER_TAB = 12;
 
@@ -25,8 +24,6 @@ let origin: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium is required for e2e tests but ${CHROMIUM} does not exist`);
   server = await startTestServer();
   const bundle = await build({
     entryPoints: [ENTRY],
@@ -36,6 +33,8 @@ beforeAll(async () => {
     target: 'chrome120',
     write: false,
     logLevel: 'silent',
+    // From the packages' sources, like the web app's Vite build (no `npm run build` needed first).
+    conditions: ['source'],
   });
   const js = bundle.outputFiles[0]!.text;
   http = createServer((req, res) => {
@@ -50,10 +49,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

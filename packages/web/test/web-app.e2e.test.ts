@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '@omechat/test-kit';
+import { startWebTestbed } from './web-testbed.js';
+import type { TestServer } from '@omechat/test-kit';
 
 /**
  * The web app in real Chromium against the real server: two minors (16 and 17) find each other,
@@ -11,9 +11,7 @@ import { startTestServer, type TestServer } from '@omechat/test-kit';
  * searching at the same time is never matched with either. Run by `npm run test:e2e` (which builds
  * packages/web first). Screenshots of every step go to test-artifacts/e2e/.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const here = fileURLToPath(new URL('.', import.meta.url));
-const DIST = join(here, '..', 'dist', 'index.html');
 const SHOTS = join(here, '..', '..', '..', 'test-artifacts', 'e2e');
 
 interface Person {
@@ -28,16 +26,7 @@ let browser: Browser;
 const people: Person[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
-  if (!existsSync(DIST))
-    throw new Error('packages/web/dist is missing: run `npm run build:web` (npm run test:e2e does)');
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  ({ server, browser } = await startWebTestbed());
 });
 
 afterAll(async () => {
