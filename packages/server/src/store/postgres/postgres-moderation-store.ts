@@ -15,6 +15,7 @@ import type {
   StrikeRecord,
 } from '../../ports/store.js';
 import { toReportRecord, toStrikeRecord } from '../moderation-rows.js';
+import type { PostgresQueries } from './postgres-queries.js';
 
 const PURGEABLE = `purged = FALSE AND status = 'resolved' AND evidence_expires_at <= $1`;
 // Column lists of multi-column inserts, in the order of the values passed.
@@ -29,35 +30,20 @@ const STRIKE_COLS = (
 
 const placeholders = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
 
-/** ModerationStore on the PostgresStore's pool. */
+/** ModerationStore on the PostgresStore's pool (through its PostgresQueries). */
 export class PostgresModerationStore implements ModerationStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: PostgresQueries) {}
 
   private async rows<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
-    return (await this.pool.query<R>(text, values)).rows;
+    return (await this.db.q<R>(text, values)).rows;
   }
 
   private async count(text: string, values: unknown[]): Promise<number> {
-    return (await this.pool.query(text, values)).rowCount ?? 0;
-  }
-
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const r = await fn(c);
-      await c.query('COMMIT');
-      return r;
-    } catch (e) {
-      await c.query('ROLLBACK');
-      throw e;
-    } finally {
-      c.release();
-    }
+    return (await this.db.q(text, values)).rowCount ?? 0;
   }
 
   async putReportWindow(w: ReportWindowRecord): Promise<void> {
-    await this.pool.query(
+    await this.db.q(
       `INSERT INTO report_windows (lookup, box, expires_at) VALUES ($1, $2, $3)
        ON CONFLICT (lookup) DO UPDATE SET box = excluded.box, expires_at = excluded.expires_at`,
       [w.lookup, w.box, w.expires_at],
@@ -81,7 +67,7 @@ export class PostgresModerationStore implements ModerationStore {
     evidence: EvidenceRecord[],
     cap: { since: number; max: number },
   ): Promise<CreateReportOutcome> {
-    return this.tx(async (c): Promise<CreateReportOutcome> => {
+    return this.db.tx(async (c): Promise<CreateReportOutcome> => {
       // One reporter's reports are counted and inserted one at a time, across nodes.
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`report:${report.reporter}`]);
       if ((await c.query('SELECT 1 FROM reports WHERE dedupe = $1', [report.dedupe])).rowCount)
@@ -178,7 +164,7 @@ export class PostgresModerationStore implements ModerationStore {
   }
 
   async purgeEvidence(now: number): Promise<number> {
-    return this.tx(async (c) => {
+    return this.db.tx(async (c) => {
       await c.query(
         `DELETE FROM report_evidence WHERE report_id IN (SELECT report_id FROM reports WHERE ${PURGEABLE})`,
         [now],
@@ -220,7 +206,7 @@ export class PostgresModerationStore implements ModerationStore {
   }
 
   async createStrike(s: StrikeRecord): Promise<void> {
-    await this.pool.query(
+    await this.db.q(
       `INSERT INTO strikes (${STRIKE_COLS.join(', ')}) VALUES (${placeholders(STRIKE_COLS.length)})`,
       STRIKE_COLS.map((k) => s[k]),
     );
@@ -261,7 +247,7 @@ export class PostgresModerationStore implements ModerationStore {
   }
 
   async markStrikeApplied(strike_id: string, at: number): Promise<void> {
-    await this.pool.query('UPDATE strikes SET applied_at = $1 WHERE strike_id = $2 AND applied_at IS NULL', [
+    await this.db.q('UPDATE strikes SET applied_at = $1 WHERE strike_id = $2 AND applied_at IS NULL', [
       at,
       strike_id,
     ]);
@@ -348,7 +334,7 @@ export class PostgresModerationStore implements ModerationStore {
   }
 
   async appendAudit(e: NewAuditRecord): Promise<void> {
-    await this.pool.query(
+    await this.db.q(
       `INSERT INTO moderation_audit (at, actor_kind, actor, action, target_kind, target_id, reason)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [e.at, e.actor_kind, e.actor, e.action, e.target_kind, e.target_id, e.reason],
@@ -367,7 +353,7 @@ export class PostgresModerationStore implements ModerationStore {
   }
 
   async addNote(n: NoteRecord): Promise<void> {
-    await this.pool.query(
+    await this.db.q(
       `INSERT INTO moderation_notes (note_id, target_kind, target_id, author, created_at, text)
        VALUES ($1, $2, $3, $4, $5, $6)`,
       [n.note_id, n.target_kind, n.target_id, n.author, n.created_at, n.text],

@@ -37,7 +37,7 @@ export class PostgresStore extends ComposedStore {
       prekeys: new PostgresPrekeyStore(db),
       serverKeys: new PostgresServerKeyStore(db),
     });
-    this.moderation = new PostgresModerationStore(pool);
+    this.moderation = new PostgresModerationStore(db);
     this.v1Import = new PostgresV1ImportStore(pool);
   }
 
