@@ -40,7 +40,7 @@ export function matchingScenario(ctx: BenchContext) {
  * Filling the queue is the long part (about 8 min here): every fill join is a no-match walk.
  */
 export function largeMatchingScenario(ctx: BenchContext) {
-  return runMatchingScenario(ctx, 10, ctx.opts.quick ? 200_000 : 1_000_000);
+  return runMatchingScenario(ctx, 12, ctx.opts.quick ? 200_000 : 1_000_000);
 }
 
 async function runMatchingScenario(ctx: BenchContext, scenario: number, waiting: number) {
