@@ -14,7 +14,7 @@ const IDLE_GOAL = 50_000;
 const FD_MARGIN = 2_000;
 
 /** This process's soft open-files limit (children inherit it). */
-export function openFilesLimit(): number {
+function openFilesLimit(): number {
   const line = readFileSync('/proc/self/limits', 'utf8')
     .split('\n')
     .find((l) => l.startsWith('Max open files'));
