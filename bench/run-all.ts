@@ -66,7 +66,8 @@ try {
 
 // 50k idle connections need 50k descriptors in the server and in the load generator; the usual
 // limit here is 20k. The limit is raised for this process (root may raise the hard limit too) and
-// every process it starts inherits it.
+// every process it starts inherits it; where it cannot be, scenario 3 spreads each server and the
+// load generator over several processes (BenchContext.idleLayout).
 const NOFILE = 200_000;
 try {
   execFileSync('/usr/bin/prlimit', ['--pid', String(process.pid), `--nofile=${NOFILE}:${NOFILE}`], {
@@ -74,7 +75,7 @@ try {
   });
 } catch {
   console.warn(
-    `! could not raise the open-files limit to ${NOFILE} (no CAP_SYS_RESOURCE?): scenario 3 uses fewer connections`,
+    `! could not raise the open-files limit to ${NOFILE} (no CAP_SYS_RESOURCE?): scenario 3 spreads its connections over several processes`,
   );
 }
 

@@ -13,6 +13,10 @@ export class LoadGeneratorProcess {
   private constructor(private readonly child: ChildProcess) {
     child.stdout!.on('data', (d) => (this.out += d));
     child.stderr!.on('data', (d) => (this.out += d));
+    // Long jobs (scenario 3's 50k connections) report progress lines while they run.
+    child.on('message', (m: { progress?: string }) => {
+      if (typeof m?.progress === 'string') console.log(`  ${m.progress}`);
+    });
   }
 
   static async start(): Promise<LoadGeneratorProcess> {

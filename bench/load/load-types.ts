@@ -83,8 +83,15 @@ export interface IdleOpenJob {
   server: ServerKind;
   url: string;
   credsFile: string;
+  /** Credentials start, start + step, … of the file, `count` of them (one load process of several). */
+  start: number;
+  step: number;
   count: number;
   concurrency: number;
+  /** Per connection, from the socket's open to ready (scaled by the orchestrator for the load). */
+  timeoutMs: number;
+  /** Names this job in its progress lines. */
+  label: string;
 }
 
 export interface DrainFillJob {

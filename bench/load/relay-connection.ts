@@ -124,6 +124,15 @@ export class RelayConnection {
  */
 const PER_SOURCE_ADDRESS = 20_000;
 
+export interface OpenAllOptions {
+  /** Per connection, from the socket's open to ready. */
+  timeoutMs?: number;
+  /** Attempts after a failed or timed-out open before the whole batch fails. */
+  retries?: number;
+  /** Called after every connection that became ready, with how many are ready so far. */
+  onReady?: (ready: number) => void;
+}
+
 /** Opens many connections with bounded concurrency (a thundering herd would measure the accept queue). */
 export async function openAll(
   /** One server, or connection i's server (several nodes). */
@@ -131,22 +140,32 @@ export async function openAll(
   dialect: RelayDialect,
   creds: Creds[],
   concurrency: number,
+  { timeoutMs = 20_000, retries = 0, onReady }: OpenAllOptions = {},
 ): Promise<RelayConnection[]> {
   const out: RelayConnection[] = new Array(creds.length);
   const sources = Math.ceil(creds.length / PER_SOURCE_ADDRESS);
   let next = 0;
+  let ready = 0;
   const worker = async () => {
     while (next < creds.length) {
       const i = next++;
       const localAddress = sources > 1 ? `127.0.0.${2 + (i % sources)}` : undefined;
-      out[i] = await RelayConnection.open(
-        typeof baseUrl === 'string' ? baseUrl : baseUrl(i),
-        dialect,
-        creds[i]!,
-        20_000,
-        undefined,
-        localAddress,
-      );
+      for (let attempt = 0; ; attempt++) {
+        try {
+          out[i] = await RelayConnection.open(
+            typeof baseUrl === 'string' ? baseUrl : baseUrl(i),
+            dialect,
+            creds[i]!,
+            timeoutMs,
+            undefined,
+            localAddress,
+          );
+          break;
+        } catch (e) {
+          if (attempt >= retries) throw new Error(`connection ${i}: ${(e as Error).message}`);
+        }
+      }
+      onReady?.(++ready);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, creds.length) }, worker));

@@ -80,8 +80,12 @@ async function heapPerConnection(ctx: BenchContext, dir: string): Promise<HeapGr
       server: 'omechat',
       url: s.url,
       credsFile: fx.omechatCredsFile,
+      start: 0,
+      step: 1,
       count,
       concurrency: 50,
+      timeoutMs: 60_000,
+      label: 'heap snapshot',
     });
     await sleep(1000);
     const after = await s.heapSnapshot(join(dir, 'idle-after.heapsnapshot'));

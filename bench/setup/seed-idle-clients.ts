@@ -16,7 +16,7 @@ export interface IdleFixtures {
 }
 
 /**
- * 10k clients over HTTP would cost 20k argon2id runs at the OWASP floor (~10 min on 2 cores), so the
+ * 50k clients over HTTP would cost 100k argon2id runs at the OWASP floor (~50 min on 2 cores), so the
  * idle-connection accounts are made through a server started in this process by the server's own
  * composition root (`startServer`), with a throwaway cheap argon2 hasher injected for the account
  * secrets only, over its real HTTP API — same rows, same token hashing. That is honest for scenario
