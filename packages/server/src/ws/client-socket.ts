@@ -43,7 +43,9 @@ const MAX_QUEUED_FRAMES = 256;
 /** A socket closed by us that does not finish the close handshake is cut off after this. */
 const CLOSE_GRACE_MS = 2_000;
 
-type Hold = 'rate' | 'queue' | 'output';
+/** Why a socket is not read, as bits of one number (no Set per socket). */
+const HOLD = { rate: 1, queue: 2, output: 4 } as const;
+type Hold = keyof typeof HOLD;
 
 const OWNER = Symbol('clientSocket');
 type OwnedSocket = WebSocket & { [OWNER]?: ClientSocket };
@@ -107,13 +109,14 @@ export class ClientSocket implements Connection, OutputGuardHost {
   private principal: Principal | null = null;
   private authTimer: NodeJS.Timeout | undefined;
   private rateTimer: NodeJS.Timeout | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  /** The frames being handled, in order; none when nothing is pending. */
+  private chain: Promise<void> | undefined;
   private closed = false;
   private windowStart = Date.now();
   private framesInWindow = 0;
   private limitedInWindow = false;
   private queued = 0;
-  private readonly holds = new Set<Hold>();
+  private holds = 0;
   private readonly output: OutputGuard;
 
   constructor(
@@ -183,7 +186,7 @@ export class ClientSocket implements Connection, OutputGuardHost {
     this.socket.close(closeCode(code), code);
     // A socket that flooded, never signed in or did not read is not read any more: it is cut off
     // below. Others keep reading, so the peer's close frame completes the handshake at once.
-    if (this.holds.size > 0 || !this.principal || code === 'SLOW_CONSUMER') this.socket.pause();
+    if (this.holds !== 0 || !this.principal || code === 'SLOW_CONSUMER') this.socket.pause();
     // A reader that stopped reading never completes the close handshake.
     setTimeout(terminate, CLOSE_GRACE_MS, this.socket).unref();
   }
@@ -218,11 +221,12 @@ export class ClientSocket implements Connection, OutputGuardHost {
       const p = this.handle(data);
       if (p) this.chain = p.then(this.dequeued);
       else this.dequeued();
-    } else this.chain = this.chain.then(() => this.handle(data)).then(this.dequeued);
+    } else this.chain = (this.chain ?? Promise.resolve()).then(() => this.handle(data)).then(this.dequeued);
   }
 
   private readonly dequeued = (): void => {
-    if (--this.queued <= QUEUE_RESUME_AT) this.release('queue');
+    if (--this.queued === 0) this.chain = undefined;
+    if (this.queued <= QUEUE_RESUME_AT) this.release('queue');
   };
 
   /**
@@ -305,6 +309,7 @@ export class ClientSocket implements Connection, OutputGuardHost {
     const principal = await this.services.accounts.authenticate(client_hash, access_token);
     if (this.closed) return;
     clearTimeout(this.authTimer);
+    this.authTimer = undefined; // the Timeout object is not kept for the connection's life
     this.principal = principal;
     this.hooks.onAuthenticated?.();
     const previous = this.services.hub.add(this);
@@ -331,12 +336,14 @@ export class ClientSocket implements Connection, OutputGuardHost {
   /** Stops reading the socket while any reason holds (TCP then pushes back on the sender). */
   private hold(reason: Hold): void {
     if (this.closed) return;
-    if (this.holds.size === 0) this.socket.pause();
-    this.holds.add(reason);
+    if (this.holds === 0) this.socket.pause();
+    this.holds |= HOLD[reason];
   }
 
   private release(reason: Hold): void {
-    if (!this.holds.delete(reason) || this.holds.size > 0 || this.closed) return;
+    if ((this.holds & HOLD[reason]) === 0) return;
+    this.holds &= ~HOLD[reason];
+    if (this.holds !== 0 || this.closed) return;
     this.socket.resume();
   }
 

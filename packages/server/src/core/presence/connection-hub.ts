@@ -15,7 +15,8 @@ export interface ConnectionHubEvents {
  */
 export class ConnectionHub {
   private readonly byClient = new Map<string, Connection>();
-  private readonly byUser = new Map<string, Set<Connection>>();
+  /** A user's connections: the connection itself while there is one (most users), else a Set. */
+  private readonly byUser = new Map<string, Connection | Set<Connection>>();
   readonly events = new TypedEmitter<ConnectionHubEvents>();
 
   /** Registers a connection; an older connection of the same client is returned so the caller can close it. */
@@ -23,20 +24,22 @@ export class ConnectionHub {
     const previous = this.byClient.get(conn.client_hash);
     if (previous) this.remove(previous);
     this.byClient.set(conn.client_hash, conn);
-    let set = this.byUser.get(conn.user_hash);
-    const first = !set;
-    if (!set) this.byUser.set(conn.user_hash, (set = new Set()));
-    set.add(conn);
-    if (first) this.events.emit('userOnline', { user_hash: conn.user_hash });
+    const held = this.byUser.get(conn.user_hash);
+    if (held === undefined) this.byUser.set(conn.user_hash, conn);
+    else if (held instanceof Set) held.add(conn);
+    else this.byUser.set(conn.user_hash, new Set([held, conn]));
+    if (held === undefined) this.events.emit('userOnline', { user_hash: conn.user_hash });
     return previous;
   }
 
   remove(conn: Connection): boolean {
     if (this.byClient.get(conn.client_hash) !== conn) return false;
     this.byClient.delete(conn.client_hash);
-    const set = this.byUser.get(conn.user_hash);
-    set?.delete(conn);
-    if (set && set.size === 0) {
+    const held = this.byUser.get(conn.user_hash);
+    if (held instanceof Set) {
+      held.delete(conn);
+      if (held.size === 1) this.byUser.set(conn.user_hash, held.values().next().value!);
+    } else if (held === conn) {
       this.byUser.delete(conn.user_hash);
       this.events.emit('userOffline', { user_hash: conn.user_hash });
     }
@@ -48,7 +51,8 @@ export class ConnectionHub {
   }
 
   user(user_hash: string): Iterable<Connection> {
-    return this.byUser.get(user_hash) ?? [];
+    const held = this.byUser.get(user_hash);
+    return held === undefined ? [] : held instanceof Set ? held : [held];
   }
 
   isOnline(user_hash: string): boolean {

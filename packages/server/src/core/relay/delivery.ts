@@ -7,6 +7,8 @@ import {
 } from './inflight-envelope.js';
 import type { RelayLimits } from './relay-limits.js';
 
+const NOTHING_INFLIGHT: ReadonlyMap<string, InflightEnvelope> = new Map();
+
 /**
  * Delivery state of one connected recipient client. Live delivery owns `live` and `inflight`,
  * parking holds live pushes back while it appends (`holdForAppend`), the drain owns the rest.
@@ -18,10 +20,13 @@ export class Delivery {
   pendingAppends = 0;
   /** The highest store id sent on this connection (the drain's cursor). */
   lastSentId = 0;
-  /** Store ids of live copies parked while on this connection: the drain does not send them again. */
-  readonly parkedLive = new Set<string>();
+  /**
+   * Store ids of live copies parked while on this connection: the drain does not send them again.
+   * Made on first use, like `unacked`: most connections never need them (memory per idle socket).
+   */
+  private parked: Set<string> | null = null;
   /** Sent but not yet acknowledged, by wire id (changed only through send/take/replace/clear). */
-  private readonly unacked = new Map<string, InflightEnvelope>();
+  private unacked: Map<string, InflightEnvelope> | null = null;
   /** Ciphertext bytes held by `inflight`. */
   inflightBytes = 0;
   draining = false;
@@ -41,7 +46,17 @@ export class Delivery {
   ) {}
 
   get inflight(): ReadonlyMap<string, InflightEnvelope> {
-    return this.unacked;
+    return this.unacked ?? NOTHING_INFLIGHT;
+  }
+
+  /** A live copy on this connection was parked under this store id. */
+  markParked(storeId: string): void {
+    (this.parked ??= new Set()).add(storeId);
+  }
+
+  /** Whether this store id is a live copy parked on this connection (forgotten once asked). */
+  takeParked(storeId: string): boolean {
+    return this.parked?.delete(storeId) ?? false;
   }
 
   get client_hash(): string {
@@ -50,7 +65,10 @@ export class Delivery {
 
   /** Too many unacknowledged envelopes, or too many of their bytes held for this connection. */
   private overUnacked(): boolean {
-    return this.unacked.size >= this.limits.maxInflight || this.inflightBytes >= this.limits.maxInflightBytes;
+    return (
+      (this.unacked?.size ?? 0) >= this.limits.maxInflight ||
+      this.inflightBytes >= this.limits.maxInflightBytes
+    );
   }
 
   /** Over the high-water mark of buffered bytes, or too much unacknowledged. */
@@ -70,23 +88,24 @@ export class Delivery {
 
   /** Sets (or swaps) the entry under a wire id, keeping the byte count. */
   replace(id: string, e: InflightEnvelope): void {
-    const old = this.unacked.get(id);
+    const unacked = (this.unacked ??= new Map());
+    const old = unacked.get(id);
     if (old) this.inflightBytes -= heldBytes(old);
-    this.unacked.set(id, e);
+    unacked.set(id, e);
     this.inflightBytes += heldBytes(e);
   }
 
   /** Removes and returns the entry under a wire id (acknowledged). */
   take(id: string): InflightEnvelope | undefined {
-    const e = this.unacked.get(id);
+    const e = this.unacked?.get(id);
     if (!e) return undefined;
-    this.unacked.delete(id);
+    this.unacked!.delete(id);
     this.inflightBytes -= heldBytes(e);
     return e;
   }
 
   clearInflight(): void {
-    this.unacked.clear();
+    this.unacked = null;
     this.inflightBytes = 0;
   }
 

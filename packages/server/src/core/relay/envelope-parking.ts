@@ -159,7 +159,7 @@ export class EnvelopeParking {
     const client = d.client_hash;
     if (d.inflight.get(e.id) === e && !d.closed) {
       d.replace(e.id, parkedEnvelope(record.id, e.id));
-      d.parkedLive.add(record.id);
+      d.markParked(record.id);
     }
     // Acknowledged while it was written: it is delivered, the row goes again.
     if (!d.inflight.has(e.id) && !d.closed) {

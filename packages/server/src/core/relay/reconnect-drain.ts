@@ -64,7 +64,7 @@ export class ReconnectDrain {
           if (id <= d.lastSentId) continue;
           d.lastSentId = id;
           // A live copy parked while on this connection: the client has it already.
-          if (d.parkedLive.delete(e.id)) continue;
+          if (d.takeParked(e.id)) continue;
           d.send(storedEnvelope(e));
         }
         if (d.closed) return;

@@ -88,7 +88,7 @@ export class WriteAheadBatcher {
     if (open && d.inflight.get(e.id) !== e) return 'acked';
     if (open) {
       d.replace(e.id, parkedEnvelope(r.id, e.id));
-      d.parkedLive.add(r.id);
+      d.markParked(r.id);
     }
     // Pending now (for this connection or the next): a cached block must hold it.
     if (this.deps.cache.has(d.client_hash)) this.deps.cache.append(d.client_hash, r);
