@@ -219,15 +219,19 @@ export class ClientSocket implements Connection, OutputGuardHost {
     // Nothing before it is pending: handle it now, without a promise hop; else in order after them.
     if (this.queued === 1) {
       const p = this.handle(data);
-      if (p) this.chain = p.then(this.dequeued);
+      if (p) this.chain = p.then(() => this.dequeued());
       else this.dequeued();
-    } else this.chain = (this.chain ?? Promise.resolve()).then(() => this.handle(data)).then(this.dequeued);
+    } else
+      this.chain = (this.chain ?? Promise.resolve())
+        .then(() => this.handle(data))
+        .then(() => this.dequeued());
   }
 
-  private readonly dequeued = (): void => {
+  // A method, not an arrow field: no closure kept per socket (an idle one never needs it).
+  private dequeued(): void {
     if (--this.queued === 0) this.chain = undefined;
     if (this.queued <= QUEUE_RESUME_AT) this.release('queue');
-  };
+  }
 
   /**
    * One RATE_LIMITED per window, carrying the ref of the first frame over the limit; the socket is
