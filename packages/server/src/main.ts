@@ -205,6 +205,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     cluster.events.on('envelopesStored', ({ client_hash, records }) =>
       relay.storedElsewhere(client_hash, records),
     ),
+    cluster.events.on('envelopesLive', ({ origin, items }) => relay.liveFromNode(origin, items)),
+    cluster.events.on('envelopesSettled', ({ items }) => relay.settledByNode(items)),
   ];
   const matches = new MatchService({
     store,
@@ -422,6 +424,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           await cluster.offline(conn).catch(() => undefined);
         }
       }
+      // Copies still out on other nodes are stored here; answers for theirs go out before the bus closes.
+      await relay.close();
+      await new Promise((r) => setImmediate(r));
       for (const c of app.websocketServer?.clients ?? []) c.terminate();
       await app.close();
       caches.close();

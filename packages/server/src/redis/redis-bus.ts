@@ -31,6 +31,14 @@ const PUBLISH_CLIENT = `${NOW} ${ALIVE}
 local node = redis.call('GET', KEYS[1])
 if node and node ~= ARGV[1] and alive(node) then redis.call('PUBLISH', ARGV[4] .. node, ARGV[3]) return 1 end
 return 0`;
+/** KEYS: nodes, then clients' node keys; ARGV: self, ttl. The live other node of each, or ''. */
+const LOCATE = `${NOW} ${ALIVE.replace('KEYS[2]', 'KEYS[1]')}
+local out = {}
+for i = 2, #KEYS do
+  local node = redis.call('GET', KEYS[i])
+  if node and node ~= ARGV[1] and alive(node) then out[i - 1] = node else out[i - 1] = '' end
+end
+return out`;
 /** KEYS: user's presence hash, nodes; ARGV: unused, ttl. */
 const IS_ONLINE = `${NOW} ${ALIVE}
 for _, node in ipairs(redis.call('HVALS', KEYS[1])) do if alive(node) then return 1 end end
@@ -43,6 +51,13 @@ return 0`;
 const HEARTBEAT = `${NOW}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 100 * tonumber(ARGV[2]))
 return redis.call('ZADD', KEYS[1], now, ARGV[1])`;
+
+/**
+ * How long a looked-up client location is reused. A stale one costs no copy: a node that no longer
+ * holds the client stores what it is sent, and a dead node's channel has no listener.
+ */
+const LOCATION_CACHE_MS = 2000;
+const MAX_CACHED_LOCATIONS = 100_000;
 
 /** Presence keys outlive a node at most this long (a dead node's entries are ignored at once). */
 const PRESENCE_KEY_SECONDS = 86_400;
@@ -61,6 +76,8 @@ export class RedisBus implements Bus {
   private readonly handlers = new Set<BusHandler>();
   /** This node's clients, to register again if Redis lost them. */
   private readonly local = new Map<string, string>();
+  /** client -> its node ('' for none) and when that was looked up. */
+  private readonly locations = new Map<string, { node: string; at: number }>();
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -122,15 +139,16 @@ export class RedisBus implements Bus {
       for (const [client, user] of this.local) await this.register(user, client);
   }
 
-  async publish(target: BusTarget, message: BusMessage): Promise<void> {
+  async publish(target: BusTarget, message: BusMessage): Promise<number> {
     const payload = JSON.stringify({ f: this.nodeId, m: message });
     const ttl = this.opts.presenceTtlMs;
     this.commands++;
-    if ('all' in target) await this.cmd.publish(this.allChannel, payload);
-    else if ('node' in target) {
-      if (target.node !== this.nodeId) await this.cmd.publish(this.channelPrefix + target.node, payload);
-    } else if ('client' in target)
-      await this.cmd.eval(
+    // PUBLISH answers how many subscribers got it: this node listens on the broadcast channel too.
+    if ('all' in target) return Math.max(0, (await this.cmd.publish(this.allChannel, payload)) - 1);
+    if ('node' in target)
+      return target.node === this.nodeId ? 0 : await this.cmd.publish(this.channelPrefix + target.node, payload);
+    if ('client' in target)
+      return (await this.cmd.eval(
         PUBLISH_CLIENT,
         2,
         this.key('pc', target.client),
@@ -139,18 +157,46 @@ export class RedisBus implements Bus {
         ttl,
         payload,
         this.channelPrefix,
-      );
-    else
-      await this.cmd.eval(
-        PUBLISH_USER,
-        2,
-        this.key('pu', target.user),
-        this.nodesKey,
-        this.nodeId,
-        ttl,
-        payload,
-        this.channelPrefix,
-      );
+      )) as number;
+    return (await this.cmd.eval(
+      PUBLISH_USER,
+      2,
+      this.key('pu', target.user),
+      this.nodesKey,
+      this.nodeId,
+      ttl,
+      payload,
+      this.channelPrefix,
+    )) as number;
+  }
+
+  async locate(client_hashes: readonly string[]): Promise<Map<string, string>> {
+    const now = Date.now();
+    const at = new Map<string, string>();
+    const ask: string[] = [];
+    for (const c of client_hashes) {
+      const hit = this.locations.get(c);
+      if (hit && now - hit.at < LOCATION_CACHE_MS) {
+        if (hit.node) at.set(c, hit.node);
+      } else ask.push(c);
+    }
+    if (ask.length === 0) return at;
+    this.commands++;
+    const nodes = (await this.cmd.eval(
+      LOCATE,
+      1 + ask.length,
+      this.nodesKey,
+      ...ask.map((c) => this.key('pc', c)),
+      this.nodeId,
+      this.opts.presenceTtlMs,
+    )) as string[];
+    if (this.locations.size + ask.length > MAX_CACHED_LOCATIONS) this.locations.clear();
+    ask.forEach((c, i) => {
+      const node = nodes[i] ?? '';
+      this.locations.set(c, { node, at: now });
+      if (node) at.set(c, node);
+    });
+    return at;
   }
 
   subscribe(handler: BusHandler): () => void {
@@ -160,6 +206,7 @@ export class RedisBus implements Bus {
 
   async clientOnline(user_hash: string, client_hash: string): Promise<void> {
     this.local.set(client_hash, user_hash);
+    this.locations.delete(client_hash);
     await this.register(user_hash, client_hash);
   }
 

@@ -21,6 +21,13 @@ export interface RelayLimits {
    */
   deliveryAck: 'device' | 'store';
   groupCommitMs: number;
+  /**
+   * A live copy sent to another node is stored by the sender's node if no settlement came back
+   * within liveAckDeadlineMs + this (the recipient's node died, or the bus lost a message).
+   */
+  crossNodeMarginMs: number;
+  /** Live copies one node may have out on other nodes at once; SERVICE_BUSY beyond. */
+  maxCrossNodeCopies: number;
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
@@ -36,4 +43,6 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   liveAckDeadlineMs: 1000,
   deliveryAck: 'device',
   groupCommitMs: 2,
+  crossNodeMarginMs: 2000,
+  maxCrossNodeCopies: 20_000,
 };

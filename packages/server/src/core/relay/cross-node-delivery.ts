@@ -1,0 +1,184 @@
+import { OmeChatError } from '@omechat/protocol';
+import type { BusMessage, CopyOutcome } from '../../ports/bus.js';
+import type { NewEnvelope } from '../../ports/store.js';
+import type { EnvelopeParking } from './envelope-parking.js';
+import type { LiveAckGate, LiveSettlement } from './live-ack-gate.js';
+import type { LiveDelivery } from './live-delivery.js';
+
+export interface CrossNodeDeliveryDeps {
+  nodeId: string;
+  /** Publishes to one node; resolves with how many nodes it reached (0: the node is gone). */
+  sendToNode(node: string, message: BusMessage): Promise<number>;
+  deliveries: Pick<LiveDelivery, 'tryPush'>;
+  gate: Pick<LiveAckGate, 'settle'>;
+  parking: Pick<EnvelopeParking, 'store'>;
+  /** LIVE_ACK_DEADLINE_MS: the recipient's node parks a copy its device did not acknowledge by then. */
+  deadlineMs: number;
+  /** How much longer the sender's node waits for a settlement before it stores the copy itself. */
+  backstopMarginMs: number;
+  /** Copies this node may have out on other nodes at once (SERVICE_BUSY beyond). */
+  maxOutstanding: number;
+}
+
+interface Outstanding {
+  envelope: NewEnvelope;
+  timer: ReturnType<typeof setTimeout>;
+  done: (outcome: CopyOutcome) => void;
+}
+
+/** A copy for a client connected on another node. */
+export interface RemoteCopy {
+  envelope: NewEnvelope;
+  node: string;
+  toPartner: boolean;
+}
+
+/**
+ * Live delivery across nodes, keeping design (b) of docs/protocol.md "Delivery guarantees": a copy
+ * for a client connected on another node travels on the Bus (`envelopes.live`), not through the
+ * store. The recipient's node pushes it live when it can (and parks it at its own deadline or when
+ * the connection closes, as a local copy) or stores it, and answers `envelopes.settled`. The bus is
+ * at most once and nodes die, so the sender's node keeps every copy until it is settled; with no
+ * answer by deadline + margin it stores the copy itself (a possible second copy: clients drop
+ * duplicates by msg_id). The sender's `message.ack` waits for all of it.
+ */
+export class CrossNodeDelivery {
+  private seq = 0;
+  private readonly outstanding = new Map<number, Outstanding>();
+  /** Copies to send, and settlements to answer, per node: one bus message per node and turn. */
+  private readonly outbox = new Map<string, { seq: number; envelope: NewEnvelope }[]>();
+  private readonly answers = new Map<string, { seq: number; outcome: CopyOutcome }[]>();
+  private flushing = false;
+
+  constructor(private readonly deps: CrossNodeDeliveryDeps) {}
+
+  get size(): number {
+    return this.outstanding.size;
+  }
+
+  /** SERVICE_BUSY when `n` more copies would take this node over its bound (checked before sending). */
+  assertRoom(n: number): void {
+    if (this.outstanding.size + n > this.deps.maxOutstanding)
+      throw new OmeChatError('SERVICE_BUSY', { message: 'Too many messages in flight; send again.' });
+  }
+
+  /** Sends the copies to their nodes; resolves as `LiveAckGate.settle` does for local ones. */
+  relay(copies: readonly RemoteCopy[]): Promise<LiveSettlement> {
+    const result: LiveSettlement = { delivered: 0, partnerDelivered: 0, parked: 0 };
+    if (copies.length === 0) return Promise.resolve(result);
+    return new Promise((resolve, reject) => {
+      let left = copies.length;
+      let failed = false;
+      for (const c of copies) {
+        const seq = ++this.seq;
+        const done = (outcome: CopyOutcome) => {
+          if (outcome === 'acked') {
+            result.delivered++;
+            if (c.toPartner) result.partnerDelivered++;
+          } else if (outcome === 'parked') result.parked++;
+          else if (outcome === 'failed') failed = true;
+          if (--left > 0) return;
+          if (failed)
+            reject(new OmeChatError('SERVICE_BUSY', { message: 'A copy could not be stored; send again.' }));
+          else resolve(result);
+        };
+        const timer = setTimeout(
+          () => void this.backstop(seq),
+          this.deps.deadlineMs + this.deps.backstopMarginMs,
+        );
+        this.outstanding.set(seq, { envelope: c.envelope, timer, done });
+        this.queue(this.outbox, c.node, { seq, envelope: c.envelope });
+      }
+    });
+  }
+
+  /** Another node answered for copies this node sent. Late answers (after the backstop) are ignored. */
+  settled(items: readonly { seq: number; outcome: CopyOutcome }[]): void {
+    for (const { seq, outcome } of items) {
+      const o = this.outstanding.get(seq);
+      if (!o) continue;
+      this.outstanding.delete(seq);
+      clearTimeout(o.timer);
+      o.done(outcome);
+    }
+  }
+
+  /** Copies another node sent for clients connected here: pushed live, or stored; answered. */
+  received(origin: string, items: readonly { seq: number; envelope: NewEnvelope }[]): void {
+    const toStore: { seq: number; envelope: NewEnvelope }[] = [];
+    for (const item of items) {
+      const live = this.deps.deliveries.tryPush(item.envelope);
+      if (!live) {
+        toStore.push(item);
+        continue;
+      }
+      // The same deadline and parking as a local copy; the answer goes back to the sender's node.
+      this.deps.gate.settle([{ ...live, toPartner: false }]).then(
+        (r) => this.answer(origin, item.seq, r.delivered > 0 ? 'acked' : r.parked > 0 ? 'parked' : 'dropped'),
+        () => this.answer(origin, item.seq, 'failed'),
+      );
+    }
+    if (toStore.length === 0) return;
+    // Not live here (syncing, congested, or gone): through the store, in order, like a local copy.
+    this.deps.parking.store(toStore.map((i) => i.envelope)).then(
+      () => {
+        for (const i of toStore) this.answer(origin, i.seq, 'parked');
+      },
+      () => {
+        for (const i of toStore) this.answer(origin, i.seq, 'failed');
+      },
+    );
+  }
+
+  /** No answer in time (the recipient's node died, or a bus message was lost): store it here. */
+  private async backstop(seq: number): Promise<void> {
+    const o = this.outstanding.get(seq);
+    if (!o) return;
+    this.outstanding.delete(seq);
+    clearTimeout(o.timer);
+    try {
+      await this.deps.parking.store([o.envelope]);
+      o.done('parked');
+    } catch {
+      o.done('failed');
+    }
+  }
+
+  private answer(origin: string, seq: number, outcome: CopyOutcome): void {
+    this.queue(this.answers, origin, { seq, outcome });
+  }
+
+  private queue<T>(box: Map<string, T[]>, node: string, item: T): void {
+    let list = box.get(node);
+    if (!list) box.set(node, (list = []));
+    list.push(item);
+    if (this.flushing) return;
+    this.flushing = true;
+    // Everything of this turn of the event loop goes out together.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    const { nodeId } = this.deps;
+    for (const [node, items] of this.answers)
+      void this.deps.sendToNode(node, { t: 'envelopes.settled', items }).catch(() => 0);
+    this.answers.clear();
+    for (const [node, items] of this.outbox)
+      this.deps.sendToNode(node, { t: 'envelopes.live', origin: nodeId, items }).then(
+        // Nobody listens on that node's channel: it is gone, store at once rather than wait.
+        (reached) => {
+          if (reached === 0) for (const i of items) void this.backstop(i.seq);
+        },
+        () => {
+          for (const i of items) void this.backstop(i.seq);
+        },
+      );
+    this.outbox.clear();
+  }
+
+  /** Shutting down: what is still out is stored here, so no acknowledged-to-be copy is lost. */
+  async close(): Promise<void> {
+    await Promise.all([...this.outstanding.keys()].map((seq) => this.backstop(seq)));
+  }
+}
