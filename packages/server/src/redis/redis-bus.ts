@@ -146,7 +146,9 @@ export class RedisBus implements Bus {
     // PUBLISH answers how many subscribers got it: this node listens on the broadcast channel too.
     if ('all' in target) return Math.max(0, (await this.cmd.publish(this.allChannel, payload)) - 1);
     if ('node' in target)
-      return target.node === this.nodeId ? 0 : await this.cmd.publish(this.channelPrefix + target.node, payload);
+      return target.node === this.nodeId
+        ? 0
+        : await this.cmd.publish(this.channelPrefix + target.node, payload);
     if ('client' in target)
       return (await this.cmd.eval(
         PUBLISH_CLIENT,
