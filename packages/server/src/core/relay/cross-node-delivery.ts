@@ -52,10 +52,6 @@ export class CrossNodeDelivery {
 
   constructor(private readonly deps: CrossNodeDeliveryDeps) {}
 
-  get size(): number {
-    return this.outstanding.size;
-  }
-
   /** SERVICE_BUSY when `n` more copies would take this node over its bound (checked before sending). */
   assertRoom(n: number): void {
     if (this.outstanding.size + n > this.deps.maxOutstanding)

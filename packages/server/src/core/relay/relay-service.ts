@@ -164,11 +164,6 @@ export class RelayService {
     this.crossNode?.settled(items);
   }
 
-  /** Copies out on other nodes (a gauge for /metrics). */
-  get crossNodeOutstanding(): number {
-    return this.crossNode?.size ?? 0;
-  }
-
   /** Shutting down: copies still out on other nodes are stored here. */
   async close(): Promise<void> {
     await this.crossNode?.close();
@@ -201,7 +196,10 @@ export class RelayService {
     if (notHere.length > 0) {
       // Clients connected on another node get a live copy through the bus, not the store.
       if (this.crossNode && this.deps.cluster!.clustered) {
-        elsewhere = await this.deps.cluster!.locate(notHere.map((e) => e.to_client));
+        // Bus unreachable: the store path still keeps every copy (delivered on reconnect).
+        elsewhere = await this.deps
+          .cluster!.locate(notHere.map((e) => e.to_client))
+          .catch(() => new Map<string, string>());
         this.crossNode.assertRoom(elsewhere.size);
       }
       const parked = elsewhere ? notHere.filter((e) => !elsewhere!.has(e.to_client)) : notHere;
