@@ -430,7 +430,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       }
       // Copies still out on other nodes are stored here; answers for theirs go out before the bus closes.
       await relay.close();
-      await new Promise((r) => setImmediate(r));
       for (const c of app.websocketServer?.clients ?? []) c.terminate();
       await app.close();
       caches.close();

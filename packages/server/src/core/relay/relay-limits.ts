@@ -28,6 +28,8 @@ export interface RelayLimits {
   crossNodeMarginMs: number;
   /** Live copies one node may have out on other nodes at once; SERVICE_BUSY beyond. */
   maxCrossNodeCopies: number;
+  /** Live copies to another node, and answers for its copies, go out together every this many ms. */
+  crossNodeBatchMs: number;
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
@@ -45,4 +47,5 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   groupCommitMs: 2,
   crossNodeMarginMs: 2000,
   maxCrossNodeCopies: 20_000,
+  crossNodeBatchMs: 5,
 };

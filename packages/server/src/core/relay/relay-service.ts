@@ -121,6 +121,7 @@ export class RelayService {
             deadlineMs: limits.liveAckDeadlineMs,
             backstopMarginMs: limits.crossNodeMarginMs,
             maxOutstanding: limits.maxCrossNodeCopies,
+            batchMs: limits.crossNodeBatchMs,
           })
         : undefined;
   }
