@@ -49,8 +49,7 @@ export interface Bus {
   publish(target: BusTarget, message: BusMessage): Promise<number>;
   /**
    * The live nodes other than this one where these clients are connected (clients connected
-   * nowhere else are left out). May be stale by a moment (`RedisBus` caches it briefly): a node
-   * that no longer holds a client stores what it is sent for it.
+   * nowhere else are left out). One round trip.
    */
   locate(client_hashes: readonly string[]): Promise<Map<string, string>>;
   subscribe(handler: BusHandler): () => void;

@@ -52,13 +52,6 @@ const HEARTBEAT = `${NOW}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 100 * tonumber(ARGV[2]))
 return redis.call('ZADD', KEYS[1], now, ARGV[1])`;
 
-/**
- * How long a looked-up client location is reused. A stale one costs no copy: a node that no longer
- * holds the client stores what it is sent, and a dead node's channel has no listener.
- */
-const LOCATION_CACHE_MS = 2000;
-const MAX_CACHED_LOCATIONS = 100_000;
-
 /** Presence keys outlive a node at most this long (a dead node's entries are ignored at once). */
 const PRESENCE_KEY_SECONDS = 86_400;
 
@@ -76,8 +69,6 @@ export class RedisBus implements Bus {
   private readonly handlers = new Set<BusHandler>();
   /** This node's clients, to register again if Redis lost them. */
   private readonly local = new Map<string, string>();
-  /** client -> its node ('' for none) and when that was looked up. */
-  private readonly locations = new Map<string, { node: string; at: number }>();
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -173,30 +164,19 @@ export class RedisBus implements Bus {
   }
 
   async locate(client_hashes: readonly string[]): Promise<Map<string, string>> {
-    const now = Date.now();
     const at = new Map<string, string>();
-    const ask: string[] = [];
-    for (const c of client_hashes) {
-      const hit = this.locations.get(c);
-      if (hit && now - hit.at < LOCATION_CACHE_MS) {
-        if (hit.node) at.set(c, hit.node);
-      } else ask.push(c);
-    }
-    if (ask.length === 0) return at;
+    if (client_hashes.length === 0) return at;
     this.commands++;
     const nodes = (await this.cmd.eval(
       LOCATE,
-      1 + ask.length,
+      1 + client_hashes.length,
       this.nodesKey,
-      ...ask.map((c) => this.key('pc', c)),
+      ...client_hashes.map((c) => this.key('pc', c)),
       this.nodeId,
       this.opts.presenceTtlMs,
     )) as string[];
-    if (this.locations.size + ask.length > MAX_CACHED_LOCATIONS) this.locations.clear();
-    ask.forEach((c, i) => {
-      const node = nodes[i] ?? '';
-      this.locations.set(c, { node, at: now });
-      if (node) at.set(c, node);
+    client_hashes.forEach((c, i) => {
+      if (nodes[i]) at.set(c, nodes[i]);
     });
     return at;
   }
@@ -208,7 +188,6 @@ export class RedisBus implements Bus {
 
   async clientOnline(user_hash: string, client_hash: string): Promise<void> {
     this.local.set(client_hash, user_hash);
-    this.locations.delete(client_hash);
     await this.register(user_hash, client_hash);
   }
 

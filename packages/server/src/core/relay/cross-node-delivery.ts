@@ -7,6 +7,9 @@ import type { LiveDelivery } from './live-delivery.js';
 
 export interface CrossNodeDeliveryDeps {
   nodeId: string;
+  now: () => number;
+  /** The other live nodes where these clients are connected (`Bus.locate`: a round trip). */
+  locate(client_hashes: readonly string[]): Promise<Map<string, string>>;
   /** Publishes to one node; resolves with how many nodes it reached (0: the node is gone). */
   sendToNode(node: string, message: BusMessage): Promise<number>;
   deliveries: Pick<LiveDelivery, 'tryPush'>;
@@ -26,8 +29,18 @@ export interface CrossNodeDeliveryDeps {
   batchMs: number;
 }
 
+/**
+ * How long a client's location is reused without news of it. A stale one loses nothing: a node
+ * that no longer holds the client stores the copy (and tells the node that does), and a dead
+ * node's channel has no listener. A copy acknowledged through a node confirms the location again,
+ * so a live conversation asks Redis where its partner is only when that changes.
+ */
+const LOCATION_MS = 2000;
+const MAX_LOCATIONS = 100_000;
+
 interface Outstanding {
   envelope: NewEnvelope;
+  node: string;
   timer: ReturnType<typeof setTimeout>;
   done: (outcome: CopyOutcome) => void;
 }
@@ -51,6 +64,8 @@ export interface RemoteCopy {
 export class CrossNodeDelivery {
   private seq = 0;
   private readonly outstanding = new Map<number, Outstanding>();
+  /** client -> its node ('' for none here or elsewhere) and when that was last known. */
+  private readonly locations = new Map<string, { node: string; at: number }>();
   /** Copies to send, and settlements to answer, per node: one bus message per node and turn. */
   private readonly outbox = new Map<string, { seq: number; envelope: NewEnvelope }[]>();
   private readonly answers = new Map<string, { seq: number; outcome: CopyOutcome }[]>();
@@ -58,6 +73,28 @@ export class CrossNodeDelivery {
   private cancelFlush: (() => void) | undefined;
 
   constructor(private readonly deps: CrossNodeDeliveryDeps) {}
+
+  /** The other nodes where these clients are connected, from what this node knows or Redis. */
+  async locate(client_hashes: readonly string[]): Promise<Map<string, string>> {
+    const now = this.deps.now();
+    const at = new Map<string, string>();
+    const ask: string[] = [];
+    for (const c of client_hashes) {
+      const hit = this.locations.get(c);
+      if (hit && now - hit.at < LOCATION_MS) {
+        if (hit.node) at.set(c, hit.node);
+      } else ask.push(c);
+    }
+    if (ask.length === 0) return at;
+    const found = await this.deps.locate(ask);
+    if (this.locations.size + ask.length > MAX_LOCATIONS) this.locations.clear();
+    for (const c of ask) {
+      const node = found.get(c) ?? '';
+      this.locations.set(c, { node, at: now });
+      if (node) at.set(c, node);
+    }
+    return at;
+  }
 
   /** SERVICE_BUSY when `n` more copies would take this node over its bound (checked before sending). */
   assertRoom(n: number): void {
@@ -89,7 +126,7 @@ export class CrossNodeDelivery {
           () => void this.backstop(seq),
           this.deps.deadlineMs + this.deps.backstopMarginMs,
         );
-        this.outstanding.set(seq, { envelope: c.envelope, timer, done });
+        this.outstanding.set(seq, { envelope: c.envelope, node: c.node, timer, done });
         this.queue(this.outbox, c.node, { seq, envelope: c.envelope });
       }
     });
@@ -102,6 +139,10 @@ export class CrossNodeDelivery {
       if (!o) continue;
       this.outstanding.delete(seq);
       clearTimeout(o.timer);
+      const client = o.envelope.recipient_client;
+      // Pushed there and acknowledged: the client is still there. Anything else: ask again.
+      if (outcome === 'acked') this.locations.set(client, { node: o.node, at: this.deps.now() });
+      else this.locations.delete(client);
       o.done(outcome);
     }
   }
@@ -139,6 +180,7 @@ export class CrossNodeDelivery {
     if (!o) return;
     this.outstanding.delete(seq);
     clearTimeout(o.timer);
+    this.locations.delete(o.envelope.recipient_client);
     try {
       await this.deps.parking.store([o.envelope]);
       o.done('parked');

@@ -47,5 +47,5 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   groupCommitMs: 2,
   crossNodeMarginMs: 2000,
   maxCrossNodeCopies: 20_000,
-  crossNodeBatchMs: 5,
+  crossNodeBatchMs: 10,
 };

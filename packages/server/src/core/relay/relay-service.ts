@@ -114,6 +114,8 @@ export class RelayService {
       cluster && limits.deliveryAck === 'device'
         ? new CrossNodeDelivery({
             nodeId: cluster.nodeId,
+            now: () => clock.now(),
+            locate: (clients) => cluster.locate(clients),
             sendToNode: (node, m) => cluster.sendToNode(node, m),
             deliveries: this.deliveries,
             gate: this.gate,
@@ -198,8 +200,8 @@ export class RelayService {
       // Clients connected on another node get a live copy through the bus, not the store.
       if (this.crossNode && this.deps.cluster!.clustered) {
         // Bus unreachable: the store path still keeps every copy (delivered on reconnect).
-        elsewhere = await this.deps
-          .cluster!.locate(notHere.map((e) => e.to_client))
+        elsewhere = await this.crossNode
+          .locate(notHere.map((e) => e.to_client))
           .catch(() => new Map<string, string>());
         this.crossNode.assertRoom(elsewhere.size);
       }
