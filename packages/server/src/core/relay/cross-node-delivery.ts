@@ -22,11 +22,12 @@ export interface CrossNodeDeliveryDeps {
   /** Copies this node may have out on other nodes at once (SERVICE_BUSY beyond). */
   maxOutstanding: number;
   /**
-   * How long copies and answers wait to go out together (0: at the end of the event-loop turn).
-   * Every bus message costs a Redis round trip and a wake-up on two nodes: batching is what keeps
-   * a cross-node envelope close to a local one in CPU.
+   * How long copies (`liveMs`) and answers (`settleMs`) to one node wait to go out together. Every
+   * bus message costs a Redis round trip and wake-ups on two nodes: batching is what keeps a
+   * cross-node envelope close to a local one in CPU. Copies wait less (they are the delivery
+   * latency); answers only delay the sender's `message.ack`.
    */
-  batchMs: number;
+  batch: { liveMs: number; settleMs: number };
 }
 
 /**
@@ -37,6 +38,8 @@ export interface CrossNodeDeliveryDeps {
  */
 const LOCATION_MS = 2000;
 const MAX_LOCATIONS = 100_000;
+/** Items in one bus message at most (a full batch goes at once). */
+const MAX_BATCH = 200;
 
 interface Outstanding {
   envelope: NewEnvelope;
@@ -66,13 +69,16 @@ export class CrossNodeDelivery {
   private readonly outstanding = new Map<number, Outstanding>();
   /** client -> its node ('' for none here or elsewhere) and when that was last known. */
   private readonly locations = new Map<string, { node: string; at: number }>();
-  /** Copies to send, and settlements to answer, per node: one bus message per node and turn. */
-  private readonly outbox = new Map<string, { seq: number; envelope: NewEnvelope }[]>();
-  private readonly answers = new Map<string, { seq: number; outcome: CopyOutcome }[]>();
-  /** Cancels the scheduled flush, if one is. */
-  private cancelFlush: (() => void) | undefined;
+  /** Copies to send, and answers to give, per node. */
+  private readonly outbox: NodeBatches<{ seq: number; envelope: NewEnvelope }>;
+  private readonly answers: NodeBatches<{ seq: number; outcome: CopyOutcome }>;
 
-  constructor(private readonly deps: CrossNodeDeliveryDeps) {}
+  constructor(private readonly deps: CrossNodeDeliveryDeps) {
+    this.outbox = new NodeBatches(deps.batch.liveMs, (node, items) => this.sendCopies(node, items));
+    this.answers = new NodeBatches(deps.batch.settleMs, (node, items) => {
+      void deps.sendToNode(node, { t: 'envelopes.settled', items }).catch(() => 0);
+    });
+  }
 
   /** The other nodes where these clients are connected, from what this node knows or Redis. */
   async locate(client_hashes: readonly string[]): Promise<Map<string, string>> {
@@ -127,7 +133,7 @@ export class CrossNodeDelivery {
           this.deps.deadlineMs + this.deps.backstopMarginMs,
         );
         this.outstanding.set(seq, { envelope: c.envelope, node: c.node, timer, done });
-        this.queue(this.outbox, c.node, { seq, envelope: c.envelope });
+        this.outbox.add(c.node, { seq, envelope: c.envelope });
       }
     });
   }
@@ -190,41 +196,19 @@ export class CrossNodeDelivery {
   }
 
   private answer(origin: string, seq: number, outcome: CopyOutcome): void {
-    this.queue(this.answers, origin, { seq, outcome });
+    this.answers.add(origin, { seq, outcome });
   }
 
-  private queue<T>(box: Map<string, T[]>, node: string, item: T): void {
-    let list = box.get(node);
-    if (!list) box.set(node, (list = []));
-    list.push(item);
-    if (this.cancelFlush) return;
-    if (this.deps.batchMs > 0) {
-      const t = setTimeout(() => this.flush(), this.deps.batchMs);
-      this.cancelFlush = () => clearTimeout(t);
-    } else {
-      const i = setImmediate(() => this.flush());
-      this.cancelFlush = () => clearImmediate(i);
-    }
-  }
-
-  private flush(): void {
-    this.cancelFlush?.();
-    this.cancelFlush = undefined;
-    const { nodeId } = this.deps;
-    for (const [node, items] of this.answers)
-      void this.deps.sendToNode(node, { t: 'envelopes.settled', items }).catch(() => 0);
-    this.answers.clear();
-    for (const [node, items] of this.outbox)
-      this.deps.sendToNode(node, { t: 'envelopes.live', origin: nodeId, items }).then(
-        // Nobody listens on that node's channel: it is gone, store at once rather than wait.
-        (reached) => {
-          if (reached === 0) for (const i of items) void this.backstop(i.seq);
-        },
-        () => {
-          for (const i of items) void this.backstop(i.seq);
-        },
-      );
-    this.outbox.clear();
+  private sendCopies(node: string, items: { seq: number; envelope: NewEnvelope }[]): void {
+    this.deps.sendToNode(node, { t: 'envelopes.live', origin: this.deps.nodeId, items }).then(
+      // Nobody listens on that node's channel: it is gone, store at once rather than wait.
+      (reached) => {
+        if (reached === 0) for (const i of items) void this.backstop(i.seq);
+      },
+      () => {
+        for (const i of items) void this.backstop(i.seq);
+      },
+    );
   }
 
   /**
@@ -232,8 +216,44 @@ export class CrossNodeDelivery {
    * stored here, and the answers for other nodes' copies go out now.
    */
   async close(): Promise<void> {
-    this.outbox.clear();
+    this.outbox.drop();
     await Promise.all([...this.outstanding.keys()].map((seq) => this.backstop(seq)));
-    this.flush();
+    this.answers.flush();
+  }
+}
+
+/** Items per node, sent together `windowMs` after the first one (or once there are `MAX_BATCH`). */
+class NodeBatches<T> {
+  private readonly byNode = new Map<string, T[]>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly send: (node: string, items: T[]) => void,
+  ) {}
+
+  add(node: string, item: T): void {
+    let list = this.byNode.get(node);
+    if (!list) this.byNode.set(node, (list = []));
+    list.push(item);
+    if (list.length >= MAX_BATCH) {
+      this.byNode.delete(node);
+      this.send(node, list);
+    } else this.timer ??= setTimeout(() => this.flush(), this.windowMs);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const all = [...this.byNode];
+    this.byNode.clear();
+    for (const [node, items] of all) this.send(node, items);
+  }
+
+  /** Forgets what waits (its copies are stored instead). */
+  drop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.byNode.clear();
   }
 }

@@ -28,8 +28,10 @@ export interface RelayLimits {
   crossNodeMarginMs: number;
   /** Live copies one node may have out on other nodes at once; SERVICE_BUSY beyond. */
   maxCrossNodeCopies: number;
-  /** Live copies to another node, and answers for its copies, go out together every this many ms. */
+  /** Live copies to another node go out together every this many ms (their added latency at most). */
   crossNodeBatchMs: number;
+  /** Answers for another node's copies go out together every this many ms (delays message.ack). */
+  crossNodeSettleBatchMs: number;
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
@@ -48,4 +50,5 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   crossNodeMarginMs: 2000,
   maxCrossNodeCopies: 20_000,
   crossNodeBatchMs: 10,
+  crossNodeSettleBatchMs: 50,
 };

@@ -123,7 +123,7 @@ export class RelayService {
             deadlineMs: limits.liveAckDeadlineMs,
             backstopMarginMs: limits.crossNodeMarginMs,
             maxOutstanding: limits.maxCrossNodeCopies,
-            batchMs: limits.crossNodeBatchMs,
+            batch: { liveMs: limits.crossNodeBatchMs, settleMs: limits.crossNodeSettleBatchMs },
           })
         : undefined;
   }
