@@ -80,8 +80,11 @@ export class CrossNodeDelivery {
     });
   }
 
-  /** The other nodes where these clients are connected, from what this node knows or Redis. */
-  async locate(client_hashes: readonly string[]): Promise<Map<string, string>> {
+  /**
+   * The other nodes where these clients are connected, from what this node knows (synchronous, the
+   * usual case) or from Redis.
+   */
+  locate(client_hashes: readonly string[]): Map<string, string> | Promise<Map<string, string>> {
     const now = this.deps.now();
     const at = new Map<string, string>();
     const ask: string[] = [];
@@ -91,10 +94,13 @@ export class CrossNodeDelivery {
         if (hit.node) at.set(c, hit.node);
       } else ask.push(c);
     }
-    if (ask.length === 0) return at;
-    const found = await this.deps.locate(ask);
-    if (this.locations.size + ask.length > MAX_LOCATIONS) this.locations.clear();
-    for (const c of ask) {
+    return ask.length === 0 ? at : this.ask(ask, at, now);
+  }
+
+  private async ask(clients: string[], at: Map<string, string>, now: number): Promise<Map<string, string>> {
+    const found = await this.deps.locate(clients);
+    if (this.locations.size + clients.length > MAX_LOCATIONS) this.locations.clear();
+    for (const c of clients) {
       const node = found.get(c) ?? '';
       this.locations.set(c, { node, at: now });
       if (node) at.set(c, node);

@@ -200,9 +200,8 @@ export class RelayService {
       // Clients connected on another node get a live copy through the bus, not the store.
       if (this.crossNode && this.deps.cluster!.clustered) {
         // Bus unreachable: the store path still keeps every copy (delivered on reconnect).
-        elsewhere = await this.crossNode
-          .locate(notHere.map((e) => e.to_client))
-          .catch(() => new Map<string, string>());
+        const found = this.crossNode.locate(notHere.map((e) => e.to_client));
+        elsewhere = found instanceof Promise ? await found.catch(() => new Map<string, string>()) : found;
         this.crossNode.assertRoom(elsewhere.size);
       }
       const parked = elsewhere ? notHere.filter((e) => !elsewhere!.has(e.to_client)) : notHere;
