@@ -147,7 +147,7 @@ export async function clusterRelayScenario(ctx: BenchContext) {
     notes: [
       'CPU counts every process on the path: all nodes, the bench’s own Redis, and the PostgreSQL backends of the bench database (not its shared background processes: WAL writer, checkpointer).',
       'With n > 1 nodes pair i’s sender is on node i mod n and its receiver on the next one: every envelope crosses nodes.',
-      'Redis commands are INFO commandstats deltas over the window (pub/sub deliveries count as the PUBLISH/EVAL that caused them).',
+      'Redis commands are INFO commandstats deltas over the window (pub/sub deliveries count as the PUBLISH/EVAL that caused them; commands inside a Lua script count one each).',
     ],
   };
 }
