@@ -75,7 +75,7 @@ export class RelayService {
   private readonly expiry: EnvelopeExpiry;
   private readonly gate: LiveAckGate;
   private readonly writeAhead: WriteAheadBatcher;
-  /** Live copies for clients on other nodes (design (b) only; undefined on a node without a bus). */
+  /** Live copies for clients on other nodes (undefined without a bus). */
   private readonly crossNode: CrossNodeDelivery | undefined;
 
   constructor(private readonly deps: RelayDeps) {
@@ -110,22 +110,23 @@ export class RelayService {
     this.gate = new LiveAckGate({ parking: this.parking, deadlineMs: limits.liveAckDeadlineMs });
     this.writeAhead = new WriteAheadBatcher({ store, cache, tickMs: limits.groupCommitMs });
     const cluster = deps.cluster;
-    this.crossNode =
-      cluster && limits.deliveryAck === 'device'
-        ? new CrossNodeDelivery({
-            nodeId: cluster.nodeId,
-            now: () => clock.now(),
-            locate: (clients) => cluster.locate(clients),
-            sendToNode: (node, m) => cluster.sendToNode(node, m),
-            deliveries: this.deliveries,
-            gate: this.gate,
-            parking: this.parking,
-            deadlineMs: limits.liveAckDeadlineMs,
-            backstopMarginMs: limits.crossNodeMarginMs,
-            maxOutstanding: limits.maxCrossNodeCopies,
-            batch: { liveMs: limits.crossNodeBatchMs, settleMs: limits.crossNodeSettleBatchMs },
-          })
-        : undefined;
+    // Built whenever there is a bus, so copies other nodes send are always answered; this node
+    // sends its own only under design (b).
+    this.crossNode = cluster
+      ? new CrossNodeDelivery({
+          nodeId: cluster.nodeId,
+          now: () => clock.now(),
+          locate: (clients) => cluster.locate(clients),
+          sendToNode: (node, m) => cluster.sendToNode(node, m),
+          deliveries: this.deliveries,
+          gate: this.gate,
+          parking: this.parking,
+          deadlineMs: limits.liveAckDeadlineMs,
+          backstopMarginMs: limits.crossNodeMarginMs,
+          maxOutstanding: limits.maxCrossNodeCopies,
+          batch: { liveMs: limits.crossNodeBatchMs, settleMs: limits.crossNodeSettleBatchMs },
+        })
+      : undefined;
   }
 
   get cache(): MessageBlockCache {
@@ -158,8 +159,7 @@ export class RelayService {
 
   /** Another node sent live copies for clients connected here. */
   liveFromNode(origin: string, items: readonly { seq: number; envelope: NewEnvelope }[]): void {
-    if (this.crossNode) this.crossNode.received(origin, items);
-    else void this.parking.store(items.map((i) => i.envelope)).catch(() => undefined);
+    this.crossNode?.received(origin, items);
   }
 
   /** Another node answered for live copies this node sent it. */
@@ -198,7 +198,7 @@ export class RelayService {
     let elsewhere: Map<string, string> | undefined;
     if (notHere.length > 0) {
       // Clients connected on another node get a live copy through the bus, not the store.
-      if (this.crossNode && this.deps.cluster!.clustered) {
+      if (this.crossNode && this.limits.deliveryAck === 'device' && this.deps.cluster!.clustered) {
         // Bus unreachable: the store path still keeps every copy (delivered on reconnect).
         const found = this.crossNode.locate(notHere.map((e) => e.to_client));
         elsewhere = found instanceof Promise ? await found.catch(() => new Map<string, string>()) : found;
