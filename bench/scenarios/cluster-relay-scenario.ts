@@ -13,7 +13,7 @@ import type { RelayResult } from '../load/load-types.js';
 import { seedRelayFixtures } from '../setup/seed-relay-fixtures.js';
 import { round } from './relay-runs.js';
 
-/** A rate every layout sustains on one core (the cross-node path writes to PostgreSQL). */
+/** A rate every layout sustains on one core. */
 export const CLUSTER_RATE = 1000;
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -21,12 +21,18 @@ interface Layout {
   name: string;
   nodes: number;
   redis: boolean;
+  /**
+   * The control: both clients of a pair on the same node, so nothing crosses nodes. It tells the
+   * cost of splitting the load over processes from the cost of crossing between them.
+   */
+  pairsOnOneNode?: boolean;
 }
 const LAYOUTS: Layout[] = [
   { name: '1 node', nodes: 1, redis: false },
   { name: '1 node + Redis', nodes: 1, redis: true },
   { name: '2 nodes + Redis', nodes: 2, redis: true },
   { name: '3 nodes + Redis', nodes: 3, redis: true },
+  { name: '2 nodes + Redis, pairs on one node', nodes: 2, redis: true, pairsOnOneNode: true },
 ];
 
 interface ClusterRun extends RelayResult {
@@ -47,8 +53,9 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
  * Scenario 8 (issue 15): cross-node relay. The same 100 pairs and rate through 1 node on
  * PostgreSQL (the reference), 1 node + Redis, and 2 and 3 nodes + Redis, where pair i's sender is
  * on node i mod n and its receiver on the next node, so with several nodes every envelope crosses
- * nodes. CPU per envelope counts every process: the nodes, the bench's own Redis and the PostgreSQL
- * backends serving the database; Redis round trips are the commands Redis ran per envelope.
+ * nodes; a control layout runs 2 nodes with both clients of each pair on one node (nothing
+ * crosses). CPU per envelope counts every process: the nodes, the bench's own Redis and the
+ * PostgreSQL backends serving the database; Redis round trips are the commands Redis ran per envelope.
  */
 export async function clusterRelayScenario(ctx: BenchContext) {
   const database = `omechat_bench_${randomBytes(4).toString('hex')}`;
@@ -84,7 +91,7 @@ export async function clusterRelayScenario(ctx: BenchContext) {
             warmupMs: ctx.opts.quick ? 1500 : 2000,
             measureMs: ctx.opts.quick ? 3000 : 5000,
             senderUrls: urls,
-            receiverUrls: urls.map((_, i) => urls[(i + 1) % urls.length]!),
+            receiverUrls: layout.pairsOnOneNode ? urls : urls.map((_, i) => urls[(i + 1) % urls.length]!),
             extraPids: [...nodes.slice(1).map((n) => n.pid), ...(redis ? [redis.pid] : [])],
             pg: { adminUrl: ADMIN_URL, database },
             ...(redis ? { redisUrl: redis.url } : {}),
@@ -93,7 +100,7 @@ export async function clusterRelayScenario(ctx: BenchContext) {
             console.warn(`  ! ${layout.name}: ${result.errors} error frames, first: ${result.firstError}`);
           const by = result.cpuMicrosBy!;
           console.log(
-            `  run ${r + 1} ${layout.name.padEnd(16)} ${result.perSecond} msg/s, ${result.cpuMicrosPerEnvelope} µs CPU/env ` +
+            `  run ${r + 1} ${layout.name.padEnd(34)} ${result.perSecond} msg/s, ${result.cpuMicrosPerEnvelope} µs CPU/env ` +
               `(node 1 ${perEnv(by.server, result)}, other nodes+Redis ${perEnv(by.extra, result)}, ` +
               `PostgreSQL ${perEnv(by.postgres, result)}), Redis ${redisPerEnv(result)} cmds/env, ` +
               `p50 ${result.latencyMs.p50} p99 ${result.latencyMs.p99} ms, others ${result.otherCpuPercent}%`,
@@ -125,7 +132,7 @@ export async function clusterRelayScenario(ctx: BenchContext) {
         omechat: cpu,
         ratio,
         ratioOf: '1 node',
-        ...(l.nodes > 1 ? { goal: '<= 1.5x 1 node', met: ratio <= 1.5 } : {}),
+        ...(l.nodes > 1 && !l.pairsOnOneNode ? { goal: '<= 1.5x 1 node', met: ratio <= 1.5 } : {}),
         detail: `node 1 ${round(part('server'), 1)}, other nodes+Redis ${round(part('extra'), 1)}, PostgreSQL ${round(part('postgres'), 1)} µs; p99 ${of(l.name, (r) => r.latencyMs.p99)} ms`,
       },
       ...(l.redis
@@ -146,8 +153,8 @@ export async function clusterRelayScenario(ctx: BenchContext) {
     runs,
     notes: [
       'CPU counts every process on the path: all nodes, the bench’s own Redis, and the PostgreSQL backends of the bench database (not its shared background processes: WAL writer, checkpointer).',
-      'With n > 1 nodes pair i’s sender is on node i mod n and its receiver on the next one: every envelope crosses nodes.',
-      'Redis commands are INFO commandstats deltas over the window (pub/sub deliveries count as the PUBLISH/EVAL that caused them).',
+      'With n > 1 nodes pair i’s sender is on node i mod n and its receiver on the next one: every envelope crosses nodes. The control “pairs on one node” puts both on node i mod n: nothing crosses, the load is only split over two processes.',
+      'Redis commands are INFO commandstats deltas over the window (pub/sub deliveries count as the PUBLISH/EVAL that caused them; commands inside a Lua script count one each).',
     ],
   };
 }

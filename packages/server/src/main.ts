@@ -25,6 +25,7 @@ import { RedisBus } from './redis/redis-bus.js';
 import { RedisMatchBoard } from './redis/redis-match-board.js';
 import { RedisMatchQueue } from './redis/redis-match-queue.js';
 import { RedisRateLimiter } from './redis/redis-rate-limiter.js';
+import { RedisSyncedRateLimiter } from './redis/redis-synced-rate-limiter.js';
 import { RedisNetworkState } from './redis/redis-network-state.js';
 import { RedisSharedKeys } from './redis/redis-shared-keys.js';
 import { MemorySharedKeys } from './limits/memory-shared-keys.js';
@@ -154,6 +155,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const probation = new Probation({ store, clock, policy: probationPolicy(config) });
   const behaviour = new BehaviourLimits({
     limiter,
+    // One Redis round trip per message.send would cost more than relaying it: counted locally,
+    // synced to the shared budget in batches (docs/operations.md "Rate limits across nodes").
+    messageLimiter: redis ? new RedisSyncedRateLimiter(redis, config.REDIS_KEY_PREFIX, clock) : undefined,
     clock,
     policy: behaviourPolicy(config),
     probation,
@@ -205,6 +209,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     cluster.events.on('envelopesStored', ({ client_hash, records }) =>
       relay.storedElsewhere(client_hash, records),
     ),
+    cluster.events.on('envelopesLive', ({ origin, items }) => relay.liveFromNode(origin, items)),
+    cluster.events.on('envelopesSettled', ({ items }) => relay.settledByNode(items)),
   ];
   const matches = new MatchService({
     store,
@@ -422,6 +428,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           await cluster.offline(conn).catch(() => undefined);
         }
       }
+      // Copies still out on other nodes are stored here; answers for theirs go out before the bus closes.
+      await relay.close();
       for (const c of app.websocketServer?.clients ?? []) c.terminate();
       await app.close();
       caches.close();

@@ -103,6 +103,22 @@ export function busContract(name: string, make: (nodes: number) => Promise<BusCl
       expect(await b.isOnline('u1')).toBe(false);
     });
 
+    it('locates clients on other live nodes and says how many nodes a message reached', async () => {
+      cluster = await make(3);
+      const [a, b, c] = cluster.buses as [Bus, Bus, Bus];
+      await b.clientOnline('u1', 'c1');
+      await c.clientOnline('u2', 'c2');
+      await a.clientOnline('u3', 'c3');
+      const at = await a.locate(['c1', 'c2', 'c3', 'nowhere']);
+      // Its own clients and clients connected nowhere are left out.
+      expect(Object.fromEntries(at)).toEqual({ c1: b.nodeId, c2: c.nodeId });
+      expect(await a.publish({ node: b.nodeId }, frame(0))).toBe(1);
+      expect(await a.publish({ all: true }, { t: 'invalidate', cache: 'chat', key: 'k' })).toBe(2);
+      // A killed node's channel has no listener any more.
+      await cluster.kill(1);
+      await until(async () => (await a.publish({ node: b.nodeId }, frame(1))) === 0, 'dead node unreached');
+    });
+
     it("forgets a dead node's clients and sends it nothing", async () => {
       cluster = await make(2);
       const [a, b] = cluster.buses as [Bus, Bus];

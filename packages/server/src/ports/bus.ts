@@ -1,5 +1,5 @@
 import type { ErrorBody, ServerFrame } from '@omechat/protocol';
-import type { EnvelopeRecord } from './store.js';
+import type { EnvelopeRecord, NewEnvelope } from './store.js';
 
 /**
  * Where a bus message goes. `node`: one node; `user`: every node where one of the user's clients is
@@ -21,7 +21,17 @@ export type BusMessage =
   | { t: 'user.close'; user_hash: string; error: ErrorBody }
   /** Envelopes stored for a client connected on the receiving node: deliver them (in store order). */
   | { t: 'envelopes.stored'; client_hash: string; records: EnvelopeRecord[] }
+  /**
+   * Live copies for clients connected on the receiving node (not stored anywhere yet): push them
+   * or store them, then answer `envelopes.settled` to `origin`. `seq` is the origin's copy id.
+   */
+  | { t: 'envelopes.live'; origin: string; items: { seq: number; envelope: NewEnvelope }[] }
+  /** What became of live copies another node sent here (acked by the device, parked, …). */
+  | { t: 'envelopes.settled'; items: { seq: number; outcome: CopyOutcome }[] }
   | { t: 'invalidate'; cache: CacheName; key: string };
+
+/** How a copy sent live to another node ended: its sender's `message.ack` waits for it. */
+export type CopyOutcome = 'acked' | 'parked' | 'dropped' | 'failed';
 
 export type BusHandler = (message: BusMessage) => void;
 
@@ -32,8 +42,16 @@ export type BusHandler = (message: BusMessage) => void;
  */
 export interface Bus {
   readonly nodeId: string;
-  /** Delivery is at most once and in publish order per target node; it never loops back. */
-  publish(target: BusTarget, message: BusMessage): Promise<void>;
+  /**
+   * Delivery is at most once and in publish order per target node; it never loops back. Resolves
+   * with how many nodes it reached as far as the bus knows (a dead node's channel has no listener).
+   */
+  publish(target: BusTarget, message: BusMessage): Promise<number>;
+  /**
+   * The live nodes other than this one where these clients are connected (clients connected
+   * nowhere else are left out). One round trip.
+   */
+  locate(client_hashes: readonly string[]): Promise<Map<string, string>>;
   subscribe(handler: BusHandler): () => void;
   /** This node holds a connection of the client (awaited before its stored envelopes are read). */
   clientOnline(user_hash: string, client_hash: string): Promise<void>;

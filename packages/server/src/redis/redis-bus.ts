@@ -31,6 +31,14 @@ const PUBLISH_CLIENT = `${NOW} ${ALIVE}
 local node = redis.call('GET', KEYS[1])
 if node and node ~= ARGV[1] and alive(node) then redis.call('PUBLISH', ARGV[4] .. node, ARGV[3]) return 1 end
 return 0`;
+/** KEYS: nodes, then clients' node keys; ARGV: self, ttl. The live other node of each, or ''. */
+const LOCATE = `${NOW} ${ALIVE.replace('KEYS[2]', 'KEYS[1]')}
+local out = {}
+for i = 2, #KEYS do
+  local node = redis.call('GET', KEYS[i])
+  if node and node ~= ARGV[1] and alive(node) then out[i - 1] = node else out[i - 1] = '' end
+end
+return out`;
 /** KEYS: user's presence hash, nodes; ARGV: unused, ttl. */
 const IS_ONLINE = `${NOW} ${ALIVE}
 for _, node in ipairs(redis.call('HVALS', KEYS[1])) do if alive(node) then return 1 end end
@@ -122,15 +130,18 @@ export class RedisBus implements Bus {
       for (const [client, user] of this.local) await this.register(user, client);
   }
 
-  async publish(target: BusTarget, message: BusMessage): Promise<void> {
+  async publish(target: BusTarget, message: BusMessage): Promise<number> {
     const payload = JSON.stringify({ f: this.nodeId, m: message });
     const ttl = this.opts.presenceTtlMs;
     this.commands++;
-    if ('all' in target) await this.cmd.publish(this.allChannel, payload);
-    else if ('node' in target) {
-      if (target.node !== this.nodeId) await this.cmd.publish(this.channelPrefix + target.node, payload);
-    } else if ('client' in target)
-      await this.cmd.eval(
+    // PUBLISH answers how many subscribers got it: this node listens on the broadcast channel too.
+    if ('all' in target) return Math.max(0, (await this.cmd.publish(this.allChannel, payload)) - 1);
+    if ('node' in target)
+      return target.node === this.nodeId
+        ? 0
+        : await this.cmd.publish(this.channelPrefix + target.node, payload);
+    if ('client' in target)
+      return (await this.cmd.eval(
         PUBLISH_CLIENT,
         2,
         this.key('pc', target.client),
@@ -139,18 +150,35 @@ export class RedisBus implements Bus {
         ttl,
         payload,
         this.channelPrefix,
-      );
-    else
-      await this.cmd.eval(
-        PUBLISH_USER,
-        2,
-        this.key('pu', target.user),
-        this.nodesKey,
-        this.nodeId,
-        ttl,
-        payload,
-        this.channelPrefix,
-      );
+      )) as number;
+    return (await this.cmd.eval(
+      PUBLISH_USER,
+      2,
+      this.key('pu', target.user),
+      this.nodesKey,
+      this.nodeId,
+      ttl,
+      payload,
+      this.channelPrefix,
+    )) as number;
+  }
+
+  async locate(client_hashes: readonly string[]): Promise<Map<string, string>> {
+    const at = new Map<string, string>();
+    if (client_hashes.length === 0) return at;
+    this.commands++;
+    const nodes = (await this.cmd.eval(
+      LOCATE,
+      1 + client_hashes.length,
+      this.nodesKey,
+      ...client_hashes.map((c) => this.key('pc', c)),
+      this.nodeId,
+      this.opts.presenceTtlMs,
+    )) as string[];
+    client_hashes.forEach((c, i) => {
+      if (nodes[i]) at.set(c, nodes[i]);
+    });
+    return at;
   }
 
   subscribe(handler: BusHandler): () => void {

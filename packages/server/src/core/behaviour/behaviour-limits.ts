@@ -34,6 +34,11 @@ export class BehaviourLimits {
   constructor(
     private readonly deps: {
       limiter: RateLimiter;
+      /**
+       * Counts messages (the hot limit: one hit per message.send); default `limiter`. With several
+       * nodes, one that counts locally and syncs in batches (docs/operations.md).
+       */
+      messageLimiter?: RateLimiter;
       clock: Clock;
       policy: BehaviourPolicy;
       probation?: Pick<Probation, 'isOnProbation'>;
@@ -82,11 +87,9 @@ export class BehaviourLimits {
   async admitMessage(user_hash: string): Promise<void> {
     const p = this.deps.policy;
     const probation = (await this.deps.probation?.isOnProbation(user_hash)) ?? false;
-    await this.hit(
-      `msgs:${user_hash}`,
-      probation ? p.probationMessagesPerMinute : p.messagesPerMinute,
-      MINUTE,
-    );
+    const limit = probation ? p.probationMessagesPerMinute : p.messagesPerMinute;
+    const r = await (this.deps.messageLimiter ?? this.deps.limiter).hit(`msgs:${user_hash}`, limit, MINUTE);
+    if (!r.allowed) throw new OmeChatError('RATE_LIMITED', { retryAfterSeconds: r.retryAfterSeconds });
   }
 
   async admitInvitation(user_hash: string): Promise<void> {

@@ -1,13 +1,17 @@
 import { OmeChatError, type ErrorBody, type ErrorCode, type ServerFrame } from '@omechat/protocol';
-import type { Bus, BusMessage, CacheName } from '../../ports/bus.js';
+import type { Bus, BusMessage, CacheName, CopyOutcome } from '../../ports/bus.js';
 import type { Connection } from '../../ports/connection.js';
-import type { EnvelopeRecord } from '../../ports/store.js';
+import type { EnvelopeRecord, NewEnvelope } from '../../ports/store.js';
 import type { ConnectionHub } from '../presence/connection-hub.js';
 import { TypedEmitter } from '../typed-emitter.js';
 
 export interface ClusterHubEvents {
   /** Another node stored envelopes for a client connected here. */
   envelopesStored: { client_hash: string; records: EnvelopeRecord[] };
+  /** Another node sent live copies for clients connected here. */
+  envelopesLive: { origin: string; items: { seq: number; envelope: NewEnvelope }[] };
+  /** Another node answered for live copies this node sent it. */
+  envelopesSettled: { items: { seq: number; outcome: CopyOutcome }[] };
   /** Another node changed what a cache of this node holds (the cache drops the key). */
   invalidated: { cache: CacheName; key: string };
 }
@@ -85,6 +89,16 @@ export class ClusterHub {
     );
   }
 
+  /** The other live nodes where these clients are connected. */
+  locate(client_hashes: readonly string[]): Promise<Map<string, string>> {
+    return this.bus.locate(client_hashes);
+  }
+
+  /** Publishes to one node; resolves with how many nodes it reached (0: that node is gone). */
+  sendToNode(node: string, message: BusMessage): Promise<number> {
+    return this.bus.publish({ node }, message);
+  }
+
   async isOnline(user_hash: string): Promise<boolean> {
     return this.hub.isOnline(user_hash) || (await this.bus.isOnline(user_hash));
   }
@@ -105,7 +119,10 @@ export class ClusterHub {
   }
 
   private publish(target: Parameters<Bus['publish']>[0], message: BusMessage): void {
-    this.bus.publish(target, message).catch((e: Error) => this.onError(e));
+    this.bus.publish(target, message).catch((e: Error) => {
+      this.onError(e);
+      return 0;
+    });
   }
 
   private receive(m: BusMessage): void {
@@ -124,6 +141,12 @@ export class ClusterHub {
         return;
       case 'envelopes.stored':
         this.events.emit('envelopesStored', { client_hash: m.client_hash, records: m.records });
+        return;
+      case 'envelopes.live':
+        this.events.emit('envelopesLive', { origin: m.origin, items: m.items });
+        return;
+      case 'envelopes.settled':
+        this.events.emit('envelopesSettled', { items: m.items });
         return;
       case 'invalidate':
         this.events.emit('invalidated', { cache: m.cache, key: m.key });

@@ -43,7 +43,8 @@ export class BusNetwork {
     return (this.userClients.get(user)?.size ?? 0) > 0;
   }
 
-  route(from: string, target: BusTarget, message: BusMessage): void {
+  /** Routes a message; returns how many nodes it reached. */
+  route(from: string, target: BusTarget, message: BusMessage): number {
     const to = new Set<string>();
     if ('node' in target) to.add(target.node);
     else if ('all' in target) for (const n of this.nodes.keys()) to.add(n);
@@ -54,14 +55,27 @@ export class BusNetwork {
     to.delete(from);
     // Copied, so a receiver never shares objects with the sender (as over Redis).
     const json = JSON.stringify(message);
+    let reached = 0;
     for (const n of to) {
       const handlers = this.nodes.get(n);
       if (!handlers) continue;
+      reached++;
       // Asynchronous and in order, as a real bus.
       queueMicrotask(() => {
         for (const h of handlers) h(JSON.parse(json) as BusMessage);
       });
     }
+    return reached;
+  }
+
+  /** The nodes other than `from` where these clients are connected. */
+  locate(from: string, clients: readonly string[]): Map<string, string> {
+    const at = new Map<string, string>();
+    for (const c of clients) {
+      const node = this.clientNode.get(c)?.node;
+      if (node !== undefined && node !== from && this.nodes.has(node)) at.set(c, node);
+    }
+    return at;
   }
 
   private drop(client: string): void {
@@ -91,8 +105,12 @@ export class LocalBus implements Bus {
     return this.network.size > 1;
   }
 
-  async publish(target: BusTarget, message: BusMessage): Promise<void> {
-    this.network.route(this.nodeId, target, message);
+  async publish(target: BusTarget, message: BusMessage): Promise<number> {
+    return this.network.route(this.nodeId, target, message);
+  }
+
+  async locate(client_hashes: readonly string[]): Promise<Map<string, string>> {
+    return this.network.locate(this.nodeId, client_hashes);
   }
 
   subscribe(handler: BusHandler): () => void {

@@ -21,6 +21,17 @@ export interface RelayLimits {
    */
   deliveryAck: 'device' | 'store';
   groupCommitMs: number;
+  /**
+   * A live copy sent to another node is stored by the sender's node if no settlement came back
+   * within liveAckDeadlineMs + this (the recipient's node died, or the bus lost a message).
+   */
+  crossNodeMarginMs: number;
+  /** Live copies one node may have out on other nodes at once; SERVICE_BUSY beyond. */
+  maxCrossNodeCopies: number;
+  /** Live copies to another node go out together every this many ms (their added latency at most). */
+  crossNodeBatchMs: number;
+  /** Answers for another node's copies go out together every this many ms (delays message.ack). */
+  crossNodeSettleBatchMs: number;
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
@@ -36,4 +47,8 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   liveAckDeadlineMs: 1000,
   deliveryAck: 'device',
   groupCommitMs: 2,
+  crossNodeMarginMs: 2000,
+  maxCrossNodeCopies: 20_000,
+  crossNodeBatchMs: 10,
+  crossNodeSettleBatchMs: 50,
 };

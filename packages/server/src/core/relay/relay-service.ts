@@ -1,10 +1,12 @@
 import { OmeChatError, type ClientFrameOf, type ServerFrameOf } from '@omechat/protocol';
 import type { Clock } from '../../ports/clock.js';
 import type { Connection } from '../../ports/connection.js';
+import type { BusMessage, CopyOutcome } from '../../ports/bus.js';
 import type { EnvelopeRecord, EnvelopeStore, NewEnvelope } from '../../ports/store.js';
 import type { Principal } from '../accounts/account-service.js';
 import type { ClientDirectory } from '../accounts/client-directory.js';
 import type { ChatService } from '../chats/chat-service.js';
+import { CrossNodeDelivery, type RemoteCopy } from './cross-node-delivery.js';
 import { EnvelopeExpiry } from './envelope-expiry.js';
 import { EnvelopeParking } from './envelope-parking.js';
 import { EnvelopeRouter } from './envelope-router.js';
@@ -39,7 +41,11 @@ export interface RelayDeps {
    */
   cluster?: {
     readonly clustered: boolean;
+    readonly nodeId: string;
     storedFor(records: readonly EnvelopeRecord[]): Promise<void>;
+    /** The other live nodes where these clients are connected (see `Bus.locate`). */
+    locate(client_hashes: readonly string[]): Promise<Map<string, string>>;
+    sendToNode(node: string, message: BusMessage): Promise<number>;
   };
   /** Announcing stored envelopes to another node failed (logged by the composition root). */
   onClusterError?: (err: Error) => void;
@@ -69,6 +75,8 @@ export class RelayService {
   private readonly expiry: EnvelopeExpiry;
   private readonly gate: LiveAckGate;
   private readonly writeAhead: WriteAheadBatcher;
+  /** Live copies for clients on other nodes (undefined without a bus). */
+  private readonly crossNode: CrossNodeDelivery | undefined;
 
   constructor(private readonly deps: RelayDeps) {
     const limits = (this.limits = { ...DEFAULT_RELAY_LIMITS, ...deps.limits });
@@ -101,6 +109,24 @@ export class RelayService {
     this.expiry = new EnvelopeExpiry({ store, cache, clock });
     this.gate = new LiveAckGate({ parking: this.parking, deadlineMs: limits.liveAckDeadlineMs });
     this.writeAhead = new WriteAheadBatcher({ store, cache, tickMs: limits.groupCommitMs });
+    const cluster = deps.cluster;
+    // Built whenever there is a bus, so copies other nodes send are always answered; this node
+    // sends its own only under design (b).
+    this.crossNode = cluster
+      ? new CrossNodeDelivery({
+          nodeId: cluster.nodeId,
+          now: () => clock.now(),
+          locate: (clients) => cluster.locate(clients),
+          sendToNode: (node, m) => cluster.sendToNode(node, m),
+          deliveries: this.deliveries,
+          gate: this.gate,
+          parking: this.parking,
+          deadlineMs: limits.liveAckDeadlineMs,
+          backstopMarginMs: limits.crossNodeMarginMs,
+          maxOutstanding: limits.maxCrossNodeCopies,
+          batch: { liveMs: limits.crossNodeBatchMs, settleMs: limits.crossNodeSettleBatchMs },
+        })
+      : undefined;
   }
 
   get cache(): MessageBlockCache {
@@ -131,6 +157,21 @@ export class RelayService {
     this.drain.kick(d);
   }
 
+  /** Another node sent live copies for clients connected here. */
+  liveFromNode(origin: string, items: readonly { seq: number; envelope: NewEnvelope }[]): void {
+    this.crossNode?.received(origin, items);
+  }
+
+  /** Another node answered for live copies this node sent it. */
+  settledByNode(items: readonly { seq: number; outcome: CopyOutcome }[]): void {
+    this.crossNode?.settled(items);
+  }
+
+  /** Shutting down: copies still out on other nodes are stored here. */
+  async close(): Promise<void> {
+    await this.crossNode?.close();
+  }
+
   /** Sends a message and resolves with its `message.ack` (see `submit`). */
   async send(
     principal: Principal,
@@ -153,17 +194,36 @@ export class RelayService {
     // The hot path stays synchronous when chat, ages and device lists are cached (the usual case).
     const pending = this.router.route(principal, frame.chat_id);
     const route = pending instanceof Promise ? await pending : pending;
-    const parked = frame.envelopes.filter((e) => !this.deliveries.canPush(e.to_client));
-    if (parked.length > 0) await this.deps.quota?.admit(parked);
+    const notHere = frame.envelopes.filter((e) => !this.deliveries.canPush(e.to_client));
+    let elsewhere: Map<string, string> | undefined;
+    if (notHere.length > 0) {
+      // Clients connected on another node get a live copy through the bus, not the store.
+      if (this.crossNode && this.limits.deliveryAck === 'device' && this.deps.cluster!.clustered) {
+        // Bus unreachable: the store path still keeps every copy (delivered on reconnect).
+        const found = this.crossNode.locate(notHere.map((e) => e.to_client));
+        elsewhere = found instanceof Promise ? await found.catch(() => new Map<string, string>()) : found;
+        this.crossNode.assertRoom(elsewhere.size);
+      }
+      const parked = elsewhere ? notHere.filter((e) => !elsewhere!.has(e.to_client)) : notHere;
+      if (parked.length > 0) await this.deps.quota?.admit(parked);
+    }
     const routed = this.router.stamp(principal, frame, route);
     const toStore: NewEnvelope[] = [];
     const pushed: PushedCopy[] = [];
+    const remote: RemoteCopy[] = [];
     for (const { envelope, toPartner } of routed.envelopes) {
       const live = this.deliveries.tryPush(envelope);
+      const node = live ? undefined : elsewhere?.get(envelope.recipient_client);
       if (live) pushed.push({ ...live, toPartner });
+      else if (node !== undefined) remote.push({ envelope, node, toPartner });
       else toStore.push(envelope);
     }
-    const settled = this.limits.deliveryAck === 'store' ? this.writeFirst(pushed) : this.gate.settle(pushed);
+    const settled =
+      this.limits.deliveryAck === 'store'
+        ? this.writeFirst(pushed)
+        : remote.length === 0
+          ? this.gate.settle(pushed)
+          : bothSettled(this.gate.settle(pushed), this.crossNode!.relay(remote));
     if (toStore.length > 0) {
       try {
         await this.parking.store(toStore);
@@ -173,7 +233,7 @@ export class RelayService {
       }
     }
     this.stats.relayed += frame.envelopes.length;
-    this.stats.delivered += pushed.length;
+    this.stats.delivered += pushed.length + remote.length;
     this.stats.stored += toStore.length;
     const ack = settled.then((live): ServerFrameOf<'message.ack'> => ({
       type: 'message.ack',
@@ -220,4 +280,20 @@ export class RelayService {
     this.bucket.prune(this.deps.clock.now());
     return this.expiry.sweep();
   }
+}
+
+/** Local and cross-node settlements of one message, added up (rejects if either does). */
+async function bothSettled(
+  local: Promise<LiveSettlement>,
+  remote: Promise<LiveSettlement>,
+): Promise<LiveSettlement> {
+  // Both are awaited, so neither rejection goes unhandled.
+  const [l, r] = await Promise.allSettled([local, remote]);
+  if (l.status === 'rejected') throw l.reason;
+  if (r.status === 'rejected') throw r.reason;
+  return {
+    delivered: l.value.delivered + r.value.delivered,
+    partnerDelivered: l.value.partnerDelivered + r.value.partnerDelivered,
+    parked: l.value.parked + r.value.parked,
+  };
 }
