@@ -46,27 +46,36 @@ function isPlain(o: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function isLowerHex(v: unknown, len: number): v is string {
-  if (typeof v !== 'string' || v.length !== len) return false;
-  for (let i = 0; i < len; i++) {
+/** 0 for the chars of `chars`, 1 for every other ASCII char. */
+function notIn(chars: string): Uint8Array {
+  const t = new Uint8Array(128).fill(1);
+  for (let i = 0; i < chars.length; i++) t[chars.charCodeAt(i)] = 0;
+  return t;
+}
+const NOT_HEX = notIn('0123456789abcdef');
+const NOT_B64 = notIn('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+
+/**
+ * Whether every char of `v` in [from, to) is one of the table's, without a branch per char: random
+ * base64 makes a chain of range tests mispredict on most chars (3 µs for a 420-char ciphertext,
+ * slower than the regex); a table lookup OR-ed into one flag is about 6x faster. Chars >= 128 set
+ * the flag through `c >> 7`.
+ */
+function allIn(table: Uint8Array, v: string, from: number, to: number): boolean {
+  let bad = 0;
+  for (let i = from; i < to; i++) {
     const c = v.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+    bad |= table[c & 127]! | (c >> 7);
   }
-  return true;
+  return bad === 0;
+}
+
+function isLowerHex(v: unknown, len: number): v is string {
+  return typeof v === 'string' && v.length === len && allIn(NOT_HEX, v, 0, len);
 }
 
 function isClientHash(v: unknown): v is string {
   return typeof v === 'string' && (v.length === 64 || v.length === 128) && isLowerHex(v, v.length);
-}
-
-function isB64Char(c: number): boolean {
-  return (
-    (c >= 65 && c <= 90) ||
-    (c >= 97 && c <= 122) ||
-    (c >= 48 && c <= 57) ||
-    c === 43 /* + */ ||
-    c === 47 /* / */
-  );
 }
 
 /** `^[A-Za-z0-9+/]*={0,2}$` and at most `max` chars. */
@@ -75,13 +84,10 @@ function isBase64(v: unknown, max: number): v is string {
   let end = v.length;
   if (end > 0 && v.charCodeAt(end - 1) === 61) end--;
   if (end > 0 && v.charCodeAt(end - 1) === 61) end--;
-  for (let i = 0; i < end; i++) if (!isB64Char(v.charCodeAt(i))) return false;
-  return true;
+  return allIn(NOT_B64, v, 0, end);
 }
 
 /** `^[A-Za-z0-9+/]{43}=$`: a 32-byte base64 commitment. */
 function isCommitment(v: unknown): v is string {
-  if (typeof v !== 'string' || v.length !== 44 || v.charCodeAt(43) !== 61) return false;
-  for (let i = 0; i < 43; i++) if (!isB64Char(v.charCodeAt(i))) return false;
-  return true;
+  return typeof v === 'string' && v.length === 44 && v.charCodeAt(43) === 61 && allIn(NOT_B64, v, 0, 43);
 }

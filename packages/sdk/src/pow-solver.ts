@@ -38,10 +38,13 @@ export function onPowWorkerMessage(
   } else settle(new Error(m.message));
 }
 
-/** In a browser: a module Web Worker (bundled by Vite), so the page stays responsive. */
+/**
+ * In a browser: a module Web Worker, so the page stays responsive. The URL names the built `.js`,
+ * which sits beside this file in dist/; Vite, bundling from the sources, resolves it to the `.ts`.
+ */
 export const webWorkerSolver: PowSolver = (c, onProgress) =>
   new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./pow-web-worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('./pow-web-worker.js', import.meta.url), { type: 'module' });
     const settle = (r: SignupProof | Error) => {
       worker.terminate();
       if (r instanceof Error)

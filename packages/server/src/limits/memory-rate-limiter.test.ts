@@ -22,4 +22,11 @@ describe('MemoryRateLimiter', () => {
     expect((await l.hit('key9999', 1, 60_000)).allowed).toBe(false); // the newest are kept
     expect((await l.hit('key0', 1, 60_000)).allowed).toBe(true); // the oldest were forgotten
   });
+
+  it('counts hitSync and hit in the same windows (hitSync is hit without a promise)', async () => {
+    const l = new MemoryRateLimiter({ now: () => 0 });
+    expect(l.hitSync('k', 2, 1000)).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    expect((await l.hit('k', 2, 1000)).allowed).toBe(true);
+    expect(l.hitSync('k', 2, 1000)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+  });
 });

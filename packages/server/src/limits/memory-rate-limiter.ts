@@ -1,5 +1,5 @@
 import type { Clock } from '../ports/clock.js';
-import type { RateLimiter } from '../ports/rate-limiter.js';
+import type { RateLimitHit, RateLimiter } from '../ports/rate-limiter.js';
 
 /** Windows kept at most; far above honest use (a window per network, account-and-network, pair). */
 export const MAX_RATE_WINDOWS = 500_000;
@@ -23,7 +23,11 @@ export class MemoryRateLimiter implements RateLimiter {
     return this.windows.size;
   }
 
-  async hit(key: string, limit: number, windowMs: number) {
+  async hit(key: string, limit: number, windowMs: number): Promise<RateLimitHit> {
+    return this.hitSync(key, limit, windowMs);
+  }
+
+  hitSync(key: string, limit: number, windowMs: number): RateLimitHit {
     const now = this.clock.now();
     this.sweep(now);
     let w = this.windows.get(key);

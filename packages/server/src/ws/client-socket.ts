@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
   OmeChatError,
@@ -13,7 +14,8 @@ import type { Principal } from '../core/accounts/account-service.js';
 import type { Services } from '../services.js';
 import { dispatchFrame } from './frame-dispatcher.js';
 import { OutputGuard, type OutputGuardHost, type OutputGuardOptions } from './output-guard.js';
-import { envelopeFrameJson } from './envelope-frame-json.js';
+import { serverFrameJson } from './server-frame-json.js';
+import { batchWrite } from './batch-write.js';
 
 export interface ClientSocketOptions {
   maxFrameBytes: number;
@@ -121,6 +123,8 @@ export class ClientSocket implements Connection, OutputGuardHost {
 
   constructor(
     private readonly socket: WebSocket,
+    /** The TCP socket under `socket`: its writes are batched per tick. */
+    private readonly tcp: Socket,
     private readonly services: Services,
     private readonly log: Logger,
     private readonly opts: ClientSocketOptions,
@@ -168,7 +172,7 @@ export class ClientSocket implements Connection, OutputGuardHost {
 
   send(frame: ServerFrame): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
-    this.socket.send(frame.type === 'envelope' ? envelopeFrameJson(frame) : JSON.stringify(frame));
+    batchWrite(this.tcp, this.socket, serverFrameJson(frame));
     this.output.check();
   }
 

@@ -80,7 +80,7 @@ export async function registerWsGateway(
       tcp._httpMessage?.detachSocket(tcp);
       alive.set(socket, true);
       socket.on('pong', onPong);
-      new ClientSocket(socket, services, log, opts, { stats, onAuthenticated: releases.get(req.raw) });
+      new ClientSocket(socket, tcp, services, log, opts, { stats, onAuthenticated: releases.get(req.raw) });
     },
   );
   function onPong(this: WebSocket): void {

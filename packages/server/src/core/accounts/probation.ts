@@ -34,6 +34,12 @@ export class Probation {
     return this.deps.policy;
   }
 
+  /** The cached answer while it is fresh, else undefined (then ask `isOnProbation`). */
+  knownOnProbation(user_hash: string): boolean | undefined {
+    const hit = this.cache.get(user_hash);
+    return hit && hit.until > this.deps.clock.now() ? hit.on : undefined;
+  }
+
   async isOnProbation(user_hash: string): Promise<boolean> {
     const now = this.deps.clock.now();
     const hit = this.cache.get(user_hash);

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { frankingTagInput } from '@omechat/crypto';
+import { frankingTagInputBuffer } from './franking-tag-input.js';
 import type { ServerKeyStore } from '../../ports/store.js';
 import type { Clock } from '../../ports/clock.js';
 
@@ -19,8 +19,8 @@ export const DEFAULT_FRANKING_KEY_POLICY: FrankingKeyPolicy = {
 
 /**
  * The server half of message franking (DESIGN §8): rf = HMAC(K_server[kid], cf | sender | recipient |
- * msg_id | ts), computed by `@omechat/crypto` so reports verify with the same code, forwarded with
- * the envelope. Keys rotate: the kid is the start of the key's period in hours since the epoch, so
+ * msg_id | ts), over exactly `@omechat/crypto`'s encoding (so reports verify with its code) written
+ * by `frankingTagInputBuffer`, forwarded with the envelope. Keys rotate: the kid is the start of the key's period in hours since the epoch, so
  * every node derives the same kid and the store's first-writer-wins gives them the same key. Keys
  * are persisted, so reports verify after a restart, and deleted after their retention.
  */
@@ -88,14 +88,7 @@ export class FrankingTagger {
   /** Same bytes and result as crypto's computeFrankingTag (a test checks), with node's native HMAC. */
   tag(cf: string, sender_user: string, recipient_user: string, msg_id: string, ts: number): string {
     const kid = this.kid;
-    const input = frankingTagInput({
-      kid: String(kid),
-      cf,
-      sender: sender_user,
-      recipient: recipient_user,
-      msgId: msg_id,
-      ts,
-    });
+    const input = frankingTagInputBuffer(String(kid), cf, sender_user, recipient_user, msg_id, ts);
     return createHmac('sha256', this.keys.get(kid)!).update(input).digest('base64');
   }
 

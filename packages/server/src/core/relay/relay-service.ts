@@ -32,8 +32,11 @@ export interface RelayDeps {
   cache: MessageBlockCache;
   /** Bounds what may be stored for one device; checked before anything of a message is sent. */
   quota?: PendingQuota;
-  /** MLBS behaviour layer: messages per account per minute (lower on probation); throws RATE_LIMITED. */
-  admitMessage?: (user_hash: string) => Promise<void>;
+  /**
+   * MLBS behaviour layer: messages per account per minute (lower on probation); throws RATE_LIMITED.
+   * No promise when it decided at once (in-memory limiter): no microtask spent then.
+   */
+  admitMessage?: (user_hash: string) => void | Promise<void>;
   limits?: Partial<RelayLimits>;
   /**
    * Other nodes (DESIGN §11): envelopes stored for clients not connected here are announced to the
@@ -190,7 +193,8 @@ export class RelayService {
     frame: ClientFrameOf<'message.send'>,
   ): Promise<{ ack: Promise<ServerFrameOf<'message.ack'>> }> {
     this.bucket.take(principal.client_hash);
-    if (this.deps.admitMessage) await this.deps.admitMessage(principal.user_hash);
+    const admitted = this.deps.admitMessage?.(principal.user_hash);
+    if (admitted) await admitted;
     // The hot path stays synchronous when chat, ages and device lists are cached (the usual case).
     const pending = this.router.route(principal, frame.chat_id);
     const route = pending instanceof Promise ? await pending : pending;
