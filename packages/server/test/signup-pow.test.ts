@@ -9,7 +9,11 @@ const AUTH = 'ab'.repeat(32);
 // MLBS re-entry layer: sign-up proof of work over the real server. Networks are told apart with
 // X-Forwarded-For (TRUST_PROXY), the clock is moved by hand, and the other ban-evasion settings
 // are those of production except where a test says otherwise.
-let t = Date.now();
+// The tests move the clock ~8 h on, which must not cross midnight UTC (the network-hash key is per
+// day, and a new day's key ends every network marker by design): late in the day, start at 01:00
+// of the next day (ahead of real time, never behind it: proofs carry a real-time expiry too).
+const DAY = 86_400_000;
+let t = Date.now() % DAY < 14 * 3_600_000 ? Date.now() : (Math.floor(Date.now() / DAY) + 1) * DAY + 3_600_000;
 const clock = { now: () => t };
 let server: TestServer;
 let token: string;
