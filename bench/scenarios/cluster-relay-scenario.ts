@@ -14,7 +14,7 @@ import { seedRelayFixtures } from '../setup/seed-relay-fixtures.js';
 import { round } from './relay-runs.js';
 
 /** A rate every layout sustains on one core. */
-export const CLUSTER_RATE = 1000;
+export const CLUSTER_RATE = Number(process.env.BENCH_CLUSTER_RATE ?? 1000);
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Layout {
@@ -34,6 +34,9 @@ const LAYOUTS: Layout[] = [
   { name: '3 nodes + Redis', nodes: 3, redis: true },
   { name: '2 nodes + Redis, pairs on one node', nodes: 2, redis: true, pairsOnOneNode: true },
 ];
+
+/** BENCH_CLUSTER_LAYOUTS="1 node;2 nodes + Redis": run only these layouts (experiments). */
+const ONLY_LAYOUTS = process.env.BENCH_CLUSTER_LAYOUTS?.split(';');
 
 interface ClusterRun extends RelayResult {
   layout: string;
@@ -68,7 +71,7 @@ export async function clusterRelayScenario(ctx: BenchContext) {
   const runs: ClusterRun[] = [];
   try {
     for (let r = 0; r < ctx.opts.runs; r++) {
-      for (const layout of LAYOUTS) {
+      for (const layout of LAYOUTS.filter((l) => !ONLY_LAYOUTS || ONLY_LAYOUTS.includes(l.name))) {
         const redis = layout.redis ? await spawnRedis(SERVER_CORE) : undefined;
         const env: Record<string, string> = {
           DATABASE_URL: dbUrl,
@@ -88,8 +91,8 @@ export async function clusterRelayScenario(ctx: BenchContext) {
             fixtureFile: fx.omechatFixtureFile,
             pairs: PAIRS,
             mode: { kind: 'rate', perSecond: CLUSTER_RATE },
-            warmupMs: ctx.opts.quick ? 1500 : 2000,
-            measureMs: ctx.opts.quick ? 3000 : 5000,
+            warmupMs: Number(process.env.BENCH_CLUSTER_WARMUP_MS ?? (ctx.opts.quick ? 1500 : 2000)),
+            measureMs: Number(process.env.BENCH_CLUSTER_MEASURE_MS ?? (ctx.opts.quick ? 3000 : 5000)),
             senderUrls: urls,
             receiverUrls: layout.pairsOnOneNode ? urls : urls.map((_, i) => urls[(i + 1) % urls.length]!),
             extraPids: [...nodes.slice(1).map((n) => n.pid), ...(redis ? [redis.pid] : [])],
@@ -120,7 +123,8 @@ export async function clusterRelayScenario(ctx: BenchContext) {
   const of = (name: string, f: (r: ClusterRun) => number) =>
     round(median(runs.filter((r) => r.layout === name).map(f)), 3);
   const reference = of('1 node', (r) => r.cpuMicrosPerEnvelope);
-  const rows: FigureRow[] = LAYOUTS.flatMap((l): FigureRow[] => {
+  const ran = LAYOUTS.filter((l) => runs.some((r) => r.layout === l.name));
+  const rows: FigureRow[] = ran.flatMap((l): FigureRow[] => {
     const cpu = of(l.name, (r) => r.cpuMicrosPerEnvelope);
     const ratio = round(cpu / reference);
     const part = (k: 'server' | 'extra' | 'postgres') => of(l.name, (r) => r.cpuMicrosBy![k] / r.delivered);

@@ -69,6 +69,12 @@ export const ConfigSchema = z.object({
   SLOW_CONSUMER_GRACE_MS: int(15_000, 100),
   LIVE_ACK_DEADLINE_MS: int(1000, 10, 60_000),
   UNACKED_BYTES_PER_CONNECTION: int(16 * 1024 * 1024, 64 * 1024),
+  // Several nodes (docs/operations.md "Several nodes"): live copies across nodes, message limits.
+  CROSS_NODE_BATCH_MS: int(10, 0, 1000),
+  CROSS_NODE_SETTLE_BATCH_MS: int(50, 0, 1000),
+  CROSS_NODE_MARGIN_MS: int(2000, 100, 60_000),
+  CROSS_NODE_COPIES_MAX: int(20_000, 1),
+  MESSAGE_LIMIT_SYNC_MS: int(250, 10, 10_000),
   DELIVERY_ACK: z.enum(['device', 'store']).default('device'),
   GROUP_COMMIT_MS: int(2, 0, 100),
   SKIP_COOLDOWN_MS: int(10 * 60_000, 0),
