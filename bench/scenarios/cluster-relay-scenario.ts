@@ -77,11 +77,22 @@ export async function clusterRelayScenario(ctx: BenchContext) {
           DATABASE_URL: dbUrl,
           ...(redis ? { REDIS_URL: redis.url } : {}),
           BENCH_TOKEN_SECRET: ctx.baselineSecret,
+          // Experiments: server settings for every node, e.g. '{"CROSS_NODE_BATCH_MS":"25"}'.
+          ...(JSON.parse(process.env.BENCH_CLUSTER_NODE_ENV ?? '{}') as Record<string, string>),
         };
         const nodes: BenchServer[] = [];
         try {
           // The first migrates (nothing to do after seeding) and takes the node lock's role first.
-          for (let i = 0; i < layout.nodes; i++) nodes.push(await spawnBenchServer('omechat', { env }));
+          for (let i = 0; i < layout.nodes; i++)
+            nodes.push(
+              await spawnBenchServer('omechat', {
+                env,
+                // Experiments: a .cpuprofile per node (written when the node stops).
+                ...(process.env.BENCH_CLUSTER_PROFILE_DIR
+                  ? { cpuProfDir: process.env.BENCH_CLUSTER_PROFILE_DIR }
+                  : {}),
+              }),
+            );
           const urls = nodes.map((n) => n.url);
           const result = await lg.run<RelayResult>({
             type: 'relay',
@@ -91,7 +102,10 @@ export async function clusterRelayScenario(ctx: BenchContext) {
             fixtureFile: fx.omechatFixtureFile,
             pairs: PAIRS,
             mode: { kind: 'rate', perSecond: CLUSTER_RATE },
-            warmupMs: Number(process.env.BENCH_CLUSTER_WARMUP_MS ?? (ctx.opts.quick ? 1500 : 2000)),
+            // Long: with n nodes each process sees 1/n of the warm-up traffic, so a short warm-up
+            // leaves JIT compilation in the window and charges it to the layouts with more nodes
+            // (2 s gave 2 nodes 2.46x the single node, 8 s 1.58x, same code, same hour).
+            warmupMs: Number(process.env.BENCH_CLUSTER_WARMUP_MS ?? (ctx.opts.quick ? 5000 : 8000)),
             measureMs: Number(process.env.BENCH_CLUSTER_MEASURE_MS ?? (ctx.opts.quick ? 3000 : 5000)),
             senderUrls: urls,
             receiverUrls: layout.pairsOnOneNode ? urls : urls.map((_, i) => urls[(i + 1) % urls.length]!),

@@ -70,7 +70,7 @@ export const ConfigSchema = z.object({
   LIVE_ACK_DEADLINE_MS: int(1000, 10, 60_000),
   UNACKED_BYTES_PER_CONNECTION: int(16 * 1024 * 1024, 64 * 1024),
   // Several nodes (docs/operations.md "Several nodes"): live copies across nodes, message limits.
-  CROSS_NODE_BATCH_MS: int(10, 0, 1000),
+  CROSS_NODE_BATCH_MS: int(25, 0, 1000),
   CROSS_NODE_SETTLE_BATCH_MS: int(50, 0, 1000),
   CROSS_NODE_MARGIN_MS: int(2000, 100, 60_000),
   CROSS_NODE_COPIES_MAX: int(20_000, 1),

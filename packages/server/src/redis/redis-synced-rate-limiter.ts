@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../ports/clock.js';
-import type { RateLimiter } from '../ports/rate-limiter.js';
+import type { RateLimiter, RateLimitHit } from '../ports/rate-limiter.js';
 
 /**
  * KEYS: windows; ARGV: per key its delta then its window ms. Adds each node's unsent hits to the
@@ -52,7 +52,12 @@ export class RedisSyncedRateLimiter implements RateLimiter {
     private readonly syncMs = 250,
   ) {}
 
-  async hit(key: string, limit: number, windowMs: number) {
+  async hit(key: string, limit: number, windowMs: number): Promise<RateLimitHit> {
+    return this.hitSync(key, limit, windowMs);
+  }
+
+  /** Decided from memory (the sync to Redis runs later), so no promise per message.send. */
+  hitSync(key: string, limit: number, windowMs: number): RateLimitHit {
     const now = this.clock.now();
     const k = this.key(key);
     let w = this.windows.get(k);

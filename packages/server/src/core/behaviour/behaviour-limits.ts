@@ -94,11 +94,12 @@ export class BehaviourLimits {
    * the usual case on one node: the relay then spends no microtask on it.
    */
   admitMessage(user_hash: string): void | Promise<void> {
-    const { limiter, probation, policy: p } = this.deps;
+    const { probation, policy: p } = this.deps;
+    const counter = this.deps.messageLimiter ?? this.deps.limiter;
     const on = probation ? probation.knownOnProbation?.(user_hash) : false;
-    if (on === undefined || !limiter.hitSync) return this.admitMessageLater(user_hash);
+    if (on === undefined || !counter.hitSync) return this.admitMessageLater(user_hash);
     const limit = on ? p.probationMessagesPerMinute : p.messagesPerMinute;
-    refuseOver(limiter.hitSync(`msgs:${user_hash}`, limit, MINUTE));
+    refuseOver(counter.hitSync(`msgs:${user_hash}`, limit, MINUTE));
   }
 
   private async admitMessageLater(user_hash: string): Promise<void> {

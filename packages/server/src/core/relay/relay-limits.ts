@@ -49,6 +49,6 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   groupCommitMs: 2,
   crossNodeMarginMs: 2000,
   maxCrossNodeCopies: 20_000,
-  crossNodeBatchMs: 10,
+  crossNodeBatchMs: 25,
   crossNodeSettleBatchMs: 50,
 };
