@@ -157,7 +157,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     limiter,
     // One Redis round trip per message.send would cost more than relaying it: counted locally,
     // synced to the shared budget in batches (docs/operations.md "Rate limits across nodes").
-    messageLimiter: redis ? new RedisSyncedRateLimiter(redis, config.REDIS_KEY_PREFIX, clock, config.MESSAGE_LIMIT_SYNC_MS) : undefined,
+    messageLimiter: redis
+      ? new RedisSyncedRateLimiter(redis, config.REDIS_KEY_PREFIX, clock, config.MESSAGE_LIMIT_SYNC_MS)
+      : undefined,
     clock,
     policy: behaviourPolicy(config),
     probation,
