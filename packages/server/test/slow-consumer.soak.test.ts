@@ -118,8 +118,7 @@ describe('slow consumer', () => {
     let ordered = true;
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`only ${seen.size} envelopes arrived`)), 60_000);
-      again.ws.on('message', (d) => {
-        const f = JSON.parse(d.toString()) as { type: string; id?: string; msg_id?: string };
+      const take = (f: { type: string; id?: string; msg_id?: string }) => {
         if (f.type !== 'envelope') return;
         seen.add(f.msg_id!);
         if (Number(f.id) <= lastId) ordered = false;
@@ -129,7 +128,13 @@ describe('slow consumer', () => {
           clearTimeout(t);
           resolve();
         }
-      });
+      };
+      // Frames that came in the same read as auth.ok (the server batches a tick's writes) were
+      // emitted before this listener existed: the client recorded them.
+      for (const f of again.frames) take(f as { type: string; id?: string; msg_id?: string });
+      again.ws.on('message', (d) =>
+        take(JSON.parse(d.toString()) as { type: string; id?: string; msg_id?: string }),
+      );
     });
     expect(seen.size).toBe(sentIds.size);
     expect(ordered).toBe(true);
