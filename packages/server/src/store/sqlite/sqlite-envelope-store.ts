@@ -15,7 +15,11 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       readEnvelopes: db.prepare(
         'SELECT * FROM envelopes WHERE recipient_client = ? AND id > ? ORDER BY id LIMIT ?',
       ),
-      deleteEnvelope: db.prepare('DELETE FROM envelopes WHERE recipient_client = ? AND id = ?'),
+      // One statement per acknowledgement frame (up to 1000 ids), not one per id: a reconnect drain
+      // of 100k envelopes is bound by these deletes.
+      deleteEnvelopes: db.prepare(
+        'DELETE FROM envelopes WHERE recipient_client = ? AND id IN (SELECT value FROM json_each(?))',
+      ),
       deleteExpired: db.prepare('DELETE FROM envelopes WHERE expires_at <= ?'),
       limitChatEnvelopes: db.prepare(
         'UPDATE envelopes SET expires_at = ? WHERE chat_id = ? AND expires_at > ?',
@@ -49,11 +53,8 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   }
 
   async deleteEnvelopes(recipient_client: string, ids: string[]): Promise<number> {
-    return this.db.transaction(() => {
-      let n = 0;
-      for (const id of ids) n += this.stmts.deleteEnvelope.run(recipient_client, Number(id)).changes;
-      return n;
-    })();
+    if (ids.length === 0) return 0;
+    return this.stmts.deleteEnvelopes.run(recipient_client, JSON.stringify(ids.map(Number))).changes;
   }
 
   async deleteExpiredEnvelopes(now: number): Promise<number> {
