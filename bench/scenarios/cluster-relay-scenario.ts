@@ -87,6 +87,9 @@ export async function clusterRelayScenario(ctx: BenchContext) {
             nodes.push(
               await spawnBenchServer('omechat', {
                 env,
+                // Experiment BENCH_CLUSTER_SPREAD=1: node i on core i mod 2 (the second node then
+                // shares the load generator's core), to tell core sharing from the design's cost.
+                ...(process.env.BENCH_CLUSTER_SPREAD === '1' ? { core: i % 2 } : {}),
                 // Experiments: a .cpuprofile per node (written when the node stops).
                 ...(process.env.BENCH_CLUSTER_PROFILE_DIR
                   ? { cpuProfDir: process.env.BENCH_CLUSTER_PROFILE_DIR }

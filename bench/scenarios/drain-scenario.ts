@@ -50,7 +50,7 @@ export function drainScenario(ctx: BenchContext) {
 
 /** Scenario 10 (opt-in, issue 17): the drain of 100,000 pending envelopes on SQLite (goal < 2 s). */
 export function largeDrainScenario(ctx: BenchContext) {
-  return runDrainScenario(ctx, 8, ctx.opts.quick ? 20_000 : 100_000, LARGE_VARIANTS, 'sqlite');
+  return runDrainScenario(ctx, 10, ctx.opts.quick ? 20_000 : 100_000, LARGE_VARIANTS, 'sqlite');
 }
 
 /**
@@ -59,7 +59,7 @@ export function largeDrainScenario(ctx: BenchContext) {
  * from a template seeded once (`CREATE DATABASE … TEMPLATE …`).
  */
 export function postgresDrainScenario(ctx: BenchContext) {
-  return runDrainScenario(ctx, 9, ctx.opts.quick ? 20_000 : 100_000, LARGE_VARIANTS, 'postgres');
+  return runDrainScenario(ctx, 11, ctx.opts.quick ? 20_000 : 100_000, LARGE_VARIANTS, 'postgres');
 }
 
 async function runDrainScenario(
@@ -89,38 +89,47 @@ async function runDrainScenario(
         psql(`CREATE DATABASE ${PG_RUN_DB} TEMPLATE ${PG_TEMPLATE_DB}`);
       }
       const env = { ...v.env, ...pgEnv };
-      const run = await ctx.withServer('omechat', { template: fx.templateDir, env }, async (s) => {
-        const fill = await lg.run<{ stored: number; ms: number }>(
-          {
-            type: 'drain.fill',
-            url: s.url,
-            fixtureFile: fx.omechatFixtureFile,
-            count,
-            inFlight: 50,
-          },
-          Math.max(90_000, count * 10),
-        );
-        const hits0 = await s.metric('omechat_block_cache_hits_total');
-        const misses0 = await s.metric('omechat_block_cache_misses_total');
-        const bytes0 = await s.metric('omechat_block_cache_bytes');
-        const drain = await lg.run<DrainResult>(
-          {
-            type: 'drain.run',
-            url: s.url,
-            fixtureFile: fx.omechatFixtureFile,
-            count,
-          },
-          Math.max(90_000, count * 10),
-        );
-        return {
-          ...drain,
-          variant: v.name,
-          fillMs: fill.ms,
-          cacheHits: (await s.metric('omechat_block_cache_hits_total')) - hits0,
-          cacheMisses: (await s.metric('omechat_block_cache_misses_total')) - misses0,
-          cacheBytesBefore: bytes0,
-        };
-      });
+      const run = await ctx.withServer(
+        'omechat',
+        {
+          template: fx.templateDir,
+          env,
+          // Experiments: a .cpuprofile of each drain's server (written when it stops).
+          ...(process.env.BENCH_DRAIN_PROFILE_DIR ? { cpuProfDir: process.env.BENCH_DRAIN_PROFILE_DIR } : {}),
+        },
+        async (s) => {
+          const fill = await lg.run<{ stored: number; ms: number }>(
+            {
+              type: 'drain.fill',
+              url: s.url,
+              fixtureFile: fx.omechatFixtureFile,
+              count,
+              inFlight: 50,
+            },
+            Math.max(90_000, count * 10),
+          );
+          const hits0 = await s.metric('omechat_block_cache_hits_total');
+          const misses0 = await s.metric('omechat_block_cache_misses_total');
+          const bytes0 = await s.metric('omechat_block_cache_bytes');
+          const drain = await lg.run<DrainResult>(
+            {
+              type: 'drain.run',
+              url: s.url,
+              fixtureFile: fx.omechatFixtureFile,
+              count,
+            },
+            Math.max(90_000, count * 10),
+          );
+          return {
+            ...drain,
+            variant: v.name,
+            fillMs: fill.ms,
+            cacheHits: (await s.metric('omechat_block_cache_hits_total')) - hits0,
+            cacheMisses: (await s.metric('omechat_block_cache_misses_total')) - misses0,
+            cacheBytesBefore: bytes0,
+          };
+        },
+      );
       console.log(
         `  run ${r + 1} ${v.name.padEnd(26)} ${run.received}/${count} in ${run.msToLast} ms ` +
           `(sync.done ${run.msToSyncDone} ms), cache hits ${run.cacheHits} misses ${run.cacheMisses}, ` +

@@ -47,7 +47,7 @@ export async function startupScenario(ctx: BenchContext) {
     const built = m('built', f);
     const tsx = m('tsx', f);
     return {
-      scenario: 8,
+      scenario: 9,
       figure: figureName,
       unit,
       omechat: built,

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authenticatorFromSecret, generateSecret } from '@omechat/crypto';
@@ -91,6 +91,8 @@ export async function seedRelayFixtures(
   const t0 = performance.now();
   const workDir = mkdtempSync(join(tmpdir(), 'omechat-bench-fixtures-'));
   const templateDir = join(workDir, 'omechat-data');
+  // On PostgreSQL the server writes nothing there, but every run copies it as its DATA_DIR.
+  mkdirSync(templateDir, { recursive: true });
   // Seeding is set-up, not measured: its argon2 workers run at normal priority on every core.
   const server = await spawnBenchServer('omechat', {
     dataDir: templateDir,
