@@ -140,21 +140,15 @@ export class RedisBus implements Bus {
       return target.node === this.nodeId
         ? 0
         : await this.cmd.publish(this.channelPrefix + target.node, payload);
-    if ('client' in target)
-      return (await this.cmd.eval(
-        PUBLISH_CLIENT,
-        2,
-        this.key('pc', target.client),
-        this.nodesKey,
-        this.nodeId,
-        ttl,
-        payload,
-        this.channelPrefix,
-      )) as number;
+    // A client's or a user's nodes: one routing script over their presence hash.
+    const [script, presence] =
+      'client' in target
+        ? [PUBLISH_CLIENT, this.key('pc', target.client)]
+        : [PUBLISH_USER, this.key('pu', target.user)];
     return (await this.cmd.eval(
-      PUBLISH_USER,
+      script,
       2,
-      this.key('pu', target.user),
+      presence,
       this.nodesKey,
       this.nodeId,
       ttl,

@@ -4,6 +4,7 @@ import type { NewEnvelope } from '../../ports/store.js';
 import type { EnvelopeParking } from './envelope-parking.js';
 import type { LiveAckGate, LiveSettlement } from './live-ack-gate.js';
 import type { LiveDelivery } from './live-delivery.js';
+import { SettlementTally } from './settlement-tally.js';
 
 export interface CrossNodeDeliveryDeps {
   nodeId: string;
@@ -116,24 +117,12 @@ export class CrossNodeDelivery {
 
   /** Sends the copies to their nodes; resolves as `LiveAckGate.settle` does for local ones. */
   relay(copies: readonly RemoteCopy[]): Promise<LiveSettlement> {
-    const result: LiveSettlement = { delivered: 0, partnerDelivered: 0, parked: 0 };
-    if (copies.length === 0) return Promise.resolve(result);
+    if (copies.length === 0) return Promise.resolve({ delivered: 0, partnerDelivered: 0, parked: 0 });
     return new Promise((resolve, reject) => {
-      let left = copies.length;
-      let failed = false;
+      const tally = new SettlementTally(copies.length, resolve, reject);
       for (const c of copies) {
         const seq = ++this.seq;
-        const done = (outcome: CopyOutcome) => {
-          if (outcome === 'acked') {
-            result.delivered++;
-            if (c.toPartner) result.partnerDelivered++;
-          } else if (outcome === 'parked') result.parked++;
-          else if (outcome === 'failed') failed = true;
-          if (--left > 0) return;
-          if (failed)
-            reject(new OmeChatError('SERVICE_BUSY', { message: 'A copy could not be stored; send again.' }));
-          else resolve(result);
-        };
+        const done = (outcome: CopyOutcome) => void tally.add(outcome, c.toPartner);
         const timer = setTimeout(
           () => void this.backstop(seq),
           this.deps.deadlineMs + this.deps.backstopMarginMs,

@@ -1,7 +1,7 @@
-import { OmeChatError } from '@omechat/protocol';
 import type { Delivery } from './delivery.js';
 import type { EnvelopeParking } from './envelope-parking.js';
 import type { LiveInflight, LiveOutcome } from './inflight-envelope.js';
+import { SettlementTally } from './settlement-tally.js';
 
 /** A copy pushed live, whose device has not acknowledged it yet. */
 export interface PushedCopy {
@@ -34,11 +34,9 @@ export class LiveAckGate {
 
   /** Resolves once every copy is acknowledged, parked or dropped; SERVICE_BUSY if one could not be parked. */
   settle(copies: readonly PushedCopy[]): Promise<LiveSettlement> {
-    const result: LiveSettlement = { delivered: 0, partnerDelivered: 0, parked: 0 };
-    if (copies.length === 0) return Promise.resolve(result);
+    if (copies.length === 0) return Promise.resolve({ delivered: 0, partnerDelivered: 0, parked: 0 });
     return new Promise((resolve, reject) => {
-      let left = copies.length;
-      let failed = false;
+      const tally = new SettlementTally(copies.length, resolve, reject);
       const timer = setTimeout(() => {
         for (const c of copies) void this.deps.parking.parkLive(c.d, c.e);
       }, this.deps.deadlineMs);
@@ -47,16 +45,7 @@ export class LiveAckGate {
         c.e.settle = (outcome: LiveOutcome) => {
           if (done) return;
           done = true;
-          if (outcome === 'acked') {
-            result.delivered++;
-            if (c.toPartner) result.partnerDelivered++;
-          } else if (outcome === 'parked') result.parked++;
-          else if (outcome === 'failed') failed = true;
-          if (--left > 0) return;
-          clearTimeout(timer);
-          if (failed)
-            reject(new OmeChatError('SERVICE_BUSY', { message: 'A copy could not be stored; send again.' }));
-          else resolve(result);
+          if (tally.add(outcome, c.toPartner)) clearTimeout(timer);
         };
       }
     });
